@@ -1,0 +1,62 @@
+/**
+ * The header codec: the seam between framing and header compression.
+ *
+ * Framing only ever sees these interfaces, so a later worker pool can run the
+ * same compression elsewhere without touching the decoder or encoder. Each
+ * session owns one codec: one deflate stream for what it sends and one
+ * inflate stream for what it receives, each continuing across every header
+ * block of the session, as SPDY requires.
+ */
+import type { NameValue } from '../frame/types.js';
+
+/** How name and value characters map to bytes on the wire. */
+export type HeaderEncoding = 'utf8' | 'latin1';
+
+/** The outcome of one received header block. */
+export type HeaderBlockResult =
+  | { ok: true; nv: NameValue[] }
+  /**
+   * `error` is spdylay's code:
+   * - ERR_INVALID_HEADER_BLOCK: the block inflated but its content breaks the
+   *   rules (bad lengths, empty or upper-case names, duplicate names, empty
+   *   value pieces). A stream error; the zlib context is still in step.
+   * - ERR_FRAME_TOO_LARGE: the inflated block exceeded the configured cap.
+   *   The inflater was kept in step (output discarded). A stream error.
+   * - ERR_ZLIB: the compressed data is broken. The receive context is lost,
+   *   so this is a session error, and every later block fails the same way.
+   */
+  | { ok: false; error: number };
+
+/** Receive side: compressed slices in, one block at a time. */
+export interface HeaderBlockDecoder {
+  /** Starts a block. */
+  begin(): void;
+  /**
+   * Feeds the next compressed bytes of the current block. The slice may be
+   * a view of the caller's input; it is not retained after the call.
+   */
+  push(compressed: Uint8Array): void;
+  /** Ends the block and returns its name/value list or the error. */
+  end(): HeaderBlockResult;
+}
+
+/** Send side: one name/value list in, one compressed block out. */
+export interface HeaderBlockEncoder {
+  /**
+   * Packs and compresses `nv` (already normalised: lower-case names, unique,
+   * repeated values NUL-joined) and returns a new buffer whose first
+   * `headroom` bytes are left free for the frame's head and fixed fields,
+   * followed by the compressed block.
+   *
+   * Returns null, leaving the deflate stream untouched, when the block
+   * could exceed `maxBlockLength` compressed bytes: the size is checked
+   * against a bound before anything is compressed, so refusing a frame never
+   * desynchronises the peer's inflater.
+   */
+  encode(nv: readonly NameValue[], headroom: number, maxBlockLength: number): Uint8Array | null;
+}
+
+export interface HeaderCodec {
+  readonly encoder: HeaderBlockEncoder;
+  readonly decoder: HeaderBlockDecoder;
+}

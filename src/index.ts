@@ -1,0 +1,2 @@
+/** The package root: the protocol core, and (with the I/O issue) the Node adapters. */
+export * from './core/index.js';
