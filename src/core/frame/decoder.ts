@@ -1,0 +1,723 @@
+/**
+ * The frame decoder: bytes in, FrameSink calls out. Resumable and copy-free.
+ *
+ * `push(chunk)` walks the chunk with an offset and consumes all of it; chunks
+ * are never joined. A frame may arrive in any number of chunks, down to one
+ * byte each, and the sink sees the same calls however the input is split,
+ * except that DATA payload chunks follow the input's boundaries.
+ *
+ * States (spdylay's `iframe` states, Netty's SpdyFrameDecoder):
+ *
+ *   READ_HEAD ──DATA──────────────> READ_DATA ──(payload done)──> READ_HEAD
+ *       │
+ *       ├──fixed-size control────> READ_FIXED ──> emit ──────────> READ_HEAD
+ *       ├──SYN_STREAM/REPLY/HEADERS> READ_FIXED ─> READ_HEADER_BLOCK ─> READ_HEAD
+ *       ├──SETTINGS──────────────> READ_FIXED (count) ─> READ_SETTINGS ─> READ_HEAD
+ *       └──bad length, unknown,
+ *          NOOP, CREDENTIAL──────> DISCARD (keeps a bounded prefix) ─> READ_HEAD
+ *
+ * - The 8-byte head and every fixed field are read in place when the chunk
+ *   holds them whole; only a field split across chunks is gathered in a
+ *   small scratch buffer (spdylay's 8-byte headbuf; ws copies the same way).
+ * - DATA payload goes to the sink as `chunk.subarray(...)` views of the
+ *   caller's input: never copied, never buffered (spdylay passes its input
+ *   through to on_data_chunk_recv_callback the same way).
+ * - A header block's compressed slices go straight to `headers.push()` as
+ *   they arrive, so a block is never buffered compressed (spdylay inflates
+ *   incrementally too).
+ * - Version, per-type length and structure are checked once the head is in,
+ *   before any payload is read; a frame found malformed is skipped by count
+ *   and reported once its last byte has arrived, as spdylay reports it.
+ *
+ * The decoder knows nothing of streams or session state and never throws on
+ * input: every malformed frame becomes one sink call, made when the frame's
+ * last byte is in. Outcomes, from spdylay's spdylay_session_mem_recv,
+ * spdylay_session_process_ctrl_frame and the spdylay_frame_unpack_* checks
+ * (P = onParseError, H = onHeaderBlockError, U = onUnknownFrame; an H with
+ * a code other than INVALID_HEADER_BLOCK or FRAME_TOO_LARGE is a parse error
+ * in spdylay, see FrameSink):
+ *
+ *   frame                                        outcome
+ *   -------------------------------------------  ------------------------------------
+ *   SYN_STREAM, length <= 10                      P INVALID_FRAME (no block, no inflate)
+ *   SYN_REPLY/HEADERS, length <= 4 (v2: 6)        P INVALID_FRAME
+ *   header frame, block fails to inflate          H ERR_ZLIB (codec's verdict)
+ *   header frame, length > maxControlFrameLength  block inflated and dropped, H FRAME_TOO_LARGE
+ *   header frame, inflated block over the cap     H FRAME_TOO_LARGE (codec's verdict)
+ *   header frame, bad block content               H INVALID_HEADER_BLOCK (codec's verdict)
+ *   header frame, block lengths do not add up     H INVALID_FRAME (codec's verdict)
+ *   SYN_STREAM, version not 2 or 3                block inflated, H UNSUPPORTED_VERSION
+ *                                                 (P if length <= 10)
+ *   SYN_REPLY/HEADERS, version not 2 or 3         block inflated, H INVALID_FRAME [1]
+ *                                                 (P if no block)
+ *   RST_STREAM / WINDOW_UPDATE, length != 8       P INVALID_FRAME (SPDY/2 WINDOW_UPDATE too)
+ *   PING, length != 4                             P INVALID_FRAME
+ *   GOAWAY, length != 4 (v2) / 8 (v3)             P INVALID_FRAME [2]
+ *   GOAWAY, version not 2 or 3                    P UNSUPPORTED_VERSION (checked first)
+ *   SETTINGS, length < 4 or != 4 + 8*count        P INVALID_FRAME
+ *   SETTINGS, version not 2 or 3                  P UNSUPPORTED_VERSION
+ *   NOOP (any version, any length)                onControlFrame(NOOP); spdylay ignores it
+ *   CREDENTIAL, length < 10 or bad structure      P INVALID_FRAME
+ *   unknown type (any version)                    U
+ *   other type, length > maxControlFrameLength    nothing kept; P INVALID_FRAME (GOAWAY of
+ *                                                 an unknown version: UNSUPPORTED_VERSION),
+ *                                                 U with an empty payload for unknown types
+ *
+ * A well-formed control frame whose version is 2 or 3 but not the session's
+ * is parsed by its own version's layout (as spdylay does) and reported with
+ * that `version`: spdylay then ignores it (spdylay_session_check_version;
+ * a SYN_STREAM gets RST_STREAM UNSUPPORTED_VERSION), which is the session's
+ * job. Other types with an unknown version (PING, RST_STREAM, ...) are
+ * parsed and reported the same way.
+ *
+ * [1] spdylay has no layout for these (spdylay_frame_nv_offset is -1) and
+ *     asserts; a release build reports INVALID_FRAME without inflating,
+ *     which desynchronises zlib. We report the same INVALID_FRAME, but read
+ *     the frame with the session's layout and feed its block to the codec,
+ *     so later header blocks still inflate.
+ * [2] spdy-transport sends an 8-byte GOAWAY in SPDY/2 (shared/PEERS.md).
+ *     spdylay refuses it, and the SPDY/2 draft gives GOAWAY one 4-byte field,
+ *     so spdylay follows the spec here and so do we.
+ *
+ * Payload handed to onParseError/onUnknownFrame is bounded (KEPT_PAYLOAD_LIMIT).
+ */
+import {
+  CREDENTIAL,
+  ERR_FRAME_TOO_LARGE,
+  ERR_INVALID_FRAME,
+  ERR_UNSUPPORTED_VERSION,
+  ERR_ZLIB,
+  GOAWAY,
+  HEADERS,
+  NOOP,
+  PING,
+  PROTO_SPDY2,
+  PROTO_SPDY3,
+  RST_STREAM,
+  SETTINGS,
+  SYN_REPLY,
+  SYN_STREAM,
+  WINDOW_UPDATE,
+} from '../constants.js';
+import { readUint31, readUint32 } from '../bytes.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { HeaderBlockDecoder } from '../headers/codec.js';
+import { versionFacts, type VersionFacts } from '../version.js';
+import { FRAME_HEAD_LENGTH, MAX_FRAME_LENGTH, SYN_STREAM_FIXED_LENGTH } from '../wire.js';
+import type { FrameSink } from './sink.js';
+import type { HeaderFrameRecord, NameValue, SettingsEntry } from './types.js';
+
+export interface FrameDecoderOptions {
+  /** The session's version facts: the layout used for a frame whose version is neither 2 nor 3. */
+  facts: VersionFacts;
+  /** The session's receive-side header codec. */
+  headers: HeaderBlockDecoder;
+  sink: FrameSink;
+  /**
+   * spdylay's max_recv_ctrl_frame_buf: the largest control frame payload
+   * accepted (default and maximum 2^24-1). A longer header frame is still
+   * read and its block still inflated, so the zlib stream stays in step,
+   * then refused with ERR_FRAME_TOO_LARGE; a longer frame of any other type
+   * is skipped without keeping any of it and reported as spdylay does (see
+   * the table above).
+   */
+  maxControlFrameLength?: number;
+}
+
+/**
+ * The most payload kept for onParseError and onUnknownFrame. spdylay keeps
+ * the whole payload (up to max_recv_ctrl_frame_buf, 16 MiB by default); a
+ * callback that only logs needs far less, and a peer must not make us hold
+ * megabytes for a frame we are going to refuse. Bytes past the limit are
+ * skipped. CREDENTIAL is the exception: its record needs every byte, so it
+ * is kept up to maxControlFrameLength.
+ */
+export const KEPT_PAYLOAD_LIMIT = 65536;
+
+// Decoder states.
+const READ_HEAD = 0;
+const READ_DATA = 1;
+const READ_FIXED = 2;
+const READ_HEADER_BLOCK = 3;
+const READ_SETTINGS = 4;
+const DISCARD = 5;
+
+// What DISCARD reports when the frame's last byte is in.
+const END_PARSE_ERROR = 0;
+const END_UNKNOWN = 1;
+const END_NOOP = 2;
+const END_CREDENTIAL = 3;
+
+/** SETTINGS: a 4-byte count, then 8 bytes per entry. */
+const SETTINGS_COUNT_LENGTH = 4;
+const SETTINGS_ENTRY_LENGTH = 8;
+/** CREDENTIAL: slot (2) + proof length (4) + at least one certificate length (4). */
+const CREDENTIAL_MIN_LENGTH = 10;
+/** A kept-bytes buffer starts this small and doubles, so a large declared length costs nothing up front. */
+const KEPT_INITIAL_CAPACITY = 256;
+
+const SPDY2_FACTS = versionFacts(PROTO_SPDY2)!;
+const SPDY3_FACTS = versionFacts(PROTO_SPDY3)!;
+
+export class FrameDecoder {
+  private readonly facts: VersionFacts;
+  private readonly headers: HeaderBlockDecoder;
+  private readonly sink: FrameSink;
+  private readonly maxControlFrameLength: number;
+
+  private state = READ_HEAD;
+  /**
+   * Bytes of `push`'s current chunk consumed so far. If a sink method
+   * throws, the exception leaves `push` at once; this says where: every
+   * byte before it has been accounted for, and pushing
+   * `chunk.subarray(consumed)` later resumes exactly after the event that
+   * threw.
+   */
+  consumed = 0;
+
+  /** The current control frame's head (gathered here when split; copied here for callbacks). */
+  private readonly head = new Uint8Array(FRAME_HEAD_LENGTH);
+  private headFill = 0;
+
+  /** Gathers a fixed field that straddles chunks. */
+  private readonly scratch = new Uint8Array(SYN_STREAM_FIXED_LENGTH);
+  private scratchFill = 0;
+  /** Length of the fixed field being read (READ_FIXED, READ_SETTINGS). */
+  private need = 0;
+  /** Where `take` found a whole fixed field (the chunk itself or the scratch); null: not whole yet. */
+  private fieldBuf: Uint8Array | null = null;
+  private fieldAt = 0;
+
+  // The current frame.
+  private type = 0;
+  private version = 0;
+  private flags = 0;
+  private length = 0;
+  /** Payload bytes of the current frame not read yet. */
+  private remaining = 0;
+  private streamId = 0;
+  /** Layout facts of the current control frame: its own version's, or the session's for an unknown version. */
+  private layout: VersionFacts;
+
+  // Header frames (SYN_STREAM, SYN_REPLY, HEADERS).
+  private assocStreamId = 0;
+  private pri = 0;
+  private slot = 0;
+  /** The fixed part, kept for a parse-error callback (spdylay reports exactly these bytes). */
+  private readonly fixedCopy = new Uint8Array(SYN_STREAM_FIXED_LENGTH);
+  private fixedLength = 0;
+  /** The frame exceeds maxControlFrameLength: inflate to stay in step, then refuse. */
+  private blockTooLarge = false;
+  /**
+   * The frame's version is neither 2 nor 3: spdylay's verdict for it
+   * (UNSUPPORTED_VERSION for SYN_STREAM, INVALID_FRAME otherwise), else 0.
+   */
+  private versionError = 0;
+
+  // SETTINGS.
+  private iv: SettingsEntry[] = [];
+  private entriesLeft = 0;
+
+  // DISCARD: a bounded prefix of the payload is kept, the rest skipped.
+  private kept = new Uint8Array(0);
+  private keptFill = 0;
+  private keepMax = 0;
+  private endKind = END_PARSE_ERROR;
+  private endError = 0;
+
+  constructor(options: FrameDecoderOptions) {
+    const max = options.maxControlFrameLength ?? MAX_FRAME_LENGTH;
+    if (!Number.isInteger(max) || max < 0 || max > MAX_FRAME_LENGTH) {
+      throw new InvalidArgumentError(`maxControlFrameLength must be an integer in 0..${MAX_FRAME_LENGTH}`);
+    }
+    this.facts = options.facts;
+    this.headers = options.headers;
+    this.sink = options.sink;
+    this.maxControlFrameLength = max;
+    this.layout = options.facts;
+  }
+
+  /**
+   * Consumes the whole chunk, reporting every event it completes. Views
+   * handed to `onDataChunk` alias `chunk`; nothing keeps a reference to
+   * `chunk` after this returns. Not re-entrant: a sink must not call push.
+   */
+  push(chunk: Uint8Array): void {
+    const end = chunk.length;
+    let off = 0;
+    this.consumed = 0;
+    for (;;) {
+      switch (this.state) {
+        case READ_HEAD: {
+          if (off === end) return;
+          if (this.headFill === 0 && end - off >= FRAME_HEAD_LENGTH) {
+            off += FRAME_HEAD_LENGTH;
+            this.consumed = off;
+            this.beginFrame(chunk, off - FRAME_HEAD_LENGTH);
+          } else {
+            const head = this.head;
+            let fill = this.headFill;
+            while (fill < FRAME_HEAD_LENGTH && off < end) head[fill++] = chunk[off++]!;
+            this.headFill = fill;
+            if (fill < FRAME_HEAD_LENGTH) return;
+            this.headFill = 0;
+            this.consumed = off;
+            this.beginFrame(head, 0);
+          }
+          break;
+        }
+
+        case READ_DATA: {
+          if (this.remaining === 0) {
+            this.state = READ_HEAD;
+            this.consumed = off;
+            this.sink.onDataEnd(this.streamId, this.flags, this.length);
+            break;
+          }
+          if (off === end) return;
+          const n = Math.min(this.remaining, end - off);
+          this.remaining -= n;
+          off += n;
+          this.consumed = off;
+          this.sink.onDataChunk(this.streamId, this.flags, chunk.subarray(off - n, off));
+          break;
+        }
+
+        case READ_FIXED: {
+          off = this.take(chunk, off, end);
+          const field = this.fieldBuf;
+          if (field === null) return;
+          this.fieldBuf = null; // no reference to the chunk survives push
+          this.consumed = off;
+          this.endFixed(field, this.fieldAt);
+          break;
+        }
+
+        case READ_SETTINGS: {
+          if (this.entriesLeft === 0) {
+            this.state = READ_HEAD;
+            const iv = this.iv;
+            this.iv = [];
+            this.consumed = off;
+            this.sink.onControlFrame({ type: SETTINGS, version: this.version, flags: this.flags, length: this.length, iv });
+            break;
+          }
+          off = this.take(chunk, off, end);
+          const field = this.fieldBuf;
+          if (field === null) return;
+          this.fieldBuf = null;
+          this.readSettingsEntry(field, this.fieldAt);
+          break;
+        }
+
+        case READ_HEADER_BLOCK: {
+          if (this.remaining === 0) {
+            this.state = READ_HEAD;
+            this.consumed = off;
+            this.endHeaderFrame();
+            break;
+          }
+          if (off === end) return;
+          const n = Math.min(this.remaining, end - off);
+          this.remaining -= n;
+          off += n;
+          this.consumed = off;
+          this.headers.push(chunk.subarray(off - n, off));
+          break;
+        }
+
+        case DISCARD: {
+          if (this.remaining === 0) {
+            this.state = READ_HEAD;
+            this.consumed = off;
+            this.endDiscard();
+            break;
+          }
+          if (off === end) return;
+          const n = Math.min(this.remaining, end - off);
+          const keep = Math.min(n, this.keepMax - this.keptFill);
+          if (keep > 0) this.keep(chunk, off, keep);
+          this.remaining -= n;
+          off += n;
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads `this.need` bytes of a fixed field: in place when the chunk holds
+   * them whole, else through the scratch. Sets `fieldBuf`/`fieldAt` to the
+   * field, or `fieldBuf` to null when the chunk ran out first. Returns the
+   * new offset.
+   */
+  private take(chunk: Uint8Array, off: number, end: number): number {
+    const need = this.need;
+    if (this.scratchFill === 0 && end - off >= need) {
+      this.fieldBuf = chunk;
+      this.fieldAt = off;
+      this.remaining -= need;
+      return off + need;
+    }
+    const scratch = this.scratch;
+    let fill = this.scratchFill;
+    while (fill < need && off < end) scratch[fill++] = chunk[off++]!;
+    if (fill < need) {
+      this.scratchFill = fill;
+      this.fieldBuf = null;
+      return off;
+    }
+    this.scratchFill = 0;
+    this.fieldBuf = scratch;
+    this.fieldAt = 0;
+    this.remaining -= need;
+    return off;
+  }
+
+  /** The 8-byte head is in at `b[i..i+8]`: decide how to read the payload. */
+  private beginFrame(b: Uint8Array, i: number): void {
+    const b0 = b[i]!;
+    const flags = b[i + 4]!;
+    const length = (b[i + 5]! << 16) | (b[i + 6]! << 8) | b[i + 7]!;
+    this.flags = flags;
+    this.length = length;
+    this.remaining = length;
+
+    // The first bit alone tells DATA from control (spdylay_frame_is_ctrl_frame).
+    if ((b0 & 0x80) === 0) {
+      const streamId = (b0 << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+      this.streamId = streamId;
+      this.state = READ_DATA;
+      this.sink.onDataBegin(streamId, flags, length);
+      return;
+    }
+
+    if (b !== this.head) copyInto(this.head, b, i, FRAME_HEAD_LENGTH);
+    // Version: 15 bits after the C bit. Type: all 16 bits.
+    const version = ((b0 & 0x7f) << 8) | b[i + 1]!;
+    const type = (b[i + 2]! << 8) | b[i + 3]!;
+    this.version = version;
+    this.type = type;
+    const supported = version === 2 || version === 3;
+    this.layout = version === 2 ? SPDY2_FACTS : version === 3 ? SPDY3_FACTS : this.facts;
+    // spdylay does not buffer a control payload over its limit: header
+    // blocks are still inflated; anything else is unpacked as if empty.
+    const tooLarge = length > this.maxControlFrameLength;
+
+    switch (type) {
+      case SYN_STREAM:
+      case SYN_REPLY:
+      case HEADERS: {
+        const fixed = type === SYN_STREAM ? SYN_STREAM_FIXED_LENGTH : 4 + this.layout.replyPad;
+        this.versionError = supported ? 0 : type === SYN_STREAM ? ERR_UNSUPPORTED_VERSION : ERR_INVALID_FRAME;
+        if (length <= fixed) {
+          // No header block at all: spdylay's unpack finds nothing to read
+          // and reports INVALID_FRAME (a SYN_STREAM of an unknown version:
+          // UNSUPPORTED_VERSION); it never reaches the inflater.
+          this.discard(END_PARSE_ERROR, supported ? ERR_INVALID_FRAME : this.versionError, length);
+          return;
+        }
+        this.fixedLength = fixed;
+        this.blockTooLarge = tooLarge;
+        this.readFixed(fixed);
+        return;
+      }
+      case RST_STREAM:
+      case WINDOW_UPDATE:
+        this.expectFixed(8, tooLarge);
+        return;
+      case PING:
+        this.expectFixed(4, tooLarge);
+        return;
+      case GOAWAY:
+        // spdylay checks GOAWAY's version before its length, and its length
+        // by the frame's own version: 4 in SPDY/2, 8 in SPDY/3. This also
+        // refuses spdy-transport's 8-byte SPDY/2 GOAWAY (note [2] above).
+        if (!supported) this.discard(END_PARSE_ERROR, ERR_UNSUPPORTED_VERSION, tooLarge ? 0 : length);
+        else this.expectFixed(this.layout.goawayLength, tooLarge);
+        return;
+      case SETTINGS:
+        if (length < SETTINGS_COUNT_LENGTH || tooLarge) {
+          this.discard(END_PARSE_ERROR, ERR_INVALID_FRAME, tooLarge ? 0 : length);
+        } else if (!supported) {
+          this.discard(END_PARSE_ERROR, ERR_UNSUPPORTED_VERSION, length);
+        } else if ((length - SETTINGS_COUNT_LENGTH) % SETTINGS_ENTRY_LENGTH !== 0) {
+          // No count can make 4 + 8N equal this length.
+          this.discard(END_PARSE_ERROR, ERR_INVALID_FRAME, length);
+        } else {
+          this.readFixed(SETTINGS_COUNT_LENGTH);
+        }
+        return;
+      case NOOP:
+        // spdylay ignores NOOP whatever its version or length (no check, no
+        // callback). It is reported so a frame printer can show it.
+        this.discard(END_NOOP, 0, 0);
+        return;
+      case CREDENTIAL:
+        if (length < CREDENTIAL_MIN_LENGTH || tooLarge) {
+          this.discard(END_PARSE_ERROR, ERR_INVALID_FRAME, tooLarge ? 0 : length);
+        } else {
+          // The record needs every byte; bounded by maxControlFrameLength.
+          this.discard(END_CREDENTIAL, 0, length);
+        }
+        return;
+      default:
+        // An unknown type, whatever its version: on_unknown_ctrl_recv_cb.
+        this.discard(END_UNKNOWN, 0, tooLarge ? 0 : Math.min(length, KEPT_PAYLOAD_LIMIT));
+        return;
+    }
+  }
+
+  /** A frame whose whole payload is one fixed field of `size` bytes. */
+  private expectFixed(size: number, tooLarge: boolean): void {
+    if (tooLarge || this.length !== size) {
+      // Too large: spdylay skipped it and unpacks an empty payload, which
+      // fails the same length check, so nothing is kept.
+      this.discard(END_PARSE_ERROR, ERR_INVALID_FRAME, tooLarge ? 0 : this.length);
+    } else {
+      this.readFixed(size);
+    }
+  }
+
+  private readFixed(size: number): void {
+    this.need = size;
+    this.scratchFill = 0;
+    this.state = READ_FIXED;
+  }
+
+  /**
+   * Skips the rest of the payload, keeping up to `keep` bytes of it (capped
+   * at KEPT_PAYLOAD_LIMIT except for CREDENTIAL), then reports `kind`.
+   */
+  private discard(kind: number, error: number, keep: number): void {
+    this.endKind = kind;
+    this.endError = error;
+    this.keepMax = kind === END_CREDENTIAL ? keep : Math.min(keep, KEPT_PAYLOAD_LIMIT);
+    this.keptFill = 0;
+    this.state = DISCARD;
+  }
+
+  /** Appends `n` bytes of `chunk` at `off` to the kept prefix, growing it by doubling. */
+  private keep(chunk: Uint8Array, off: number, n: number): void {
+    const fill = this.keptFill;
+    if (fill + n > this.kept.length) {
+      const grown = new Uint8Array(Math.min(this.keepMax, Math.max(KEPT_INITIAL_CAPACITY, this.kept.length * 2, fill + n)));
+      grown.set(this.kept.subarray(0, fill));
+      this.kept = grown;
+    }
+    this.kept.set(chunk.subarray(off, off + n), fill);
+    this.keptFill = fill + n;
+  }
+
+  /** A whole fixed field of the current control frame is at `b[i..]`. */
+  private endFixed(b: Uint8Array, i: number): void {
+    const type = this.type;
+    switch (type) {
+      case SYN_STREAM:
+      case SYN_REPLY:
+      case HEADERS: {
+        copyInto(this.fixedCopy, b, i, this.fixedLength);
+        this.streamId = readUint31(b, i);
+        if (type === SYN_STREAM) {
+          this.assocStreamId = readUint31(b, i + 4);
+          // SPDY/2: priority in the top 2 bits; SPDY/3: top 3 bits and a
+          // credential slot (byte 17), which SPDY/2 leaves unused.
+          this.pri = b[i + 8]! >> this.layout.priShift;
+          this.slot = this.layout.wireVersion === 3 ? b[i + 9]! : 0;
+        }
+        // SPDY/2 SYN_REPLY/HEADERS: 2 unused bytes follow the id, skipped.
+        this.state = READ_HEADER_BLOCK;
+        this.headers.begin();
+        return;
+      }
+      case RST_STREAM:
+        this.state = READ_HEAD;
+        this.sink.onControlFrame({
+          type: RST_STREAM,
+          version: this.version,
+          flags: this.flags,
+          length: this.length,
+          streamId: readUint31(b, i),
+          statusCode: readUint32(b, i + 4),
+        });
+        return;
+      case PING:
+        this.state = READ_HEAD;
+        this.sink.onControlFrame({
+          type: PING,
+          version: this.version,
+          flags: this.flags,
+          length: this.length,
+          uniqueId: readUint32(b, i),
+        });
+        return;
+      case GOAWAY:
+        this.state = READ_HEAD;
+        this.sink.onControlFrame({
+          type: GOAWAY,
+          version: this.version,
+          flags: this.flags,
+          length: this.length,
+          lastGoodStreamId: readUint31(b, i),
+          // SPDY/2's GOAWAY has no status code.
+          statusCode: this.layout.wireVersion === 3 ? readUint32(b, i + 4) : 0,
+        });
+        return;
+      case WINDOW_UPDATE:
+        this.state = READ_HEAD;
+        this.sink.onControlFrame({
+          type: WINDOW_UPDATE,
+          version: this.version,
+          flags: this.flags,
+          length: this.length,
+          streamId: readUint31(b, i),
+          deltaWindowSize: readUint31(b, i + 4),
+        });
+        return;
+      case SETTINGS: {
+        const count = readUint32(b, i);
+        if (SETTINGS_COUNT_LENGTH + count * SETTINGS_ENTRY_LENGTH !== this.length) {
+          // spdylay: the count disagrees with the length, INVALID_FRAME.
+          // Keep the count bytes already read as the start of the payload.
+          this.discard(END_PARSE_ERROR, ERR_INVALID_FRAME, this.length);
+          this.keep(b, i, SETTINGS_COUNT_LENGTH);
+          return;
+        }
+        this.iv = [];
+        this.entriesLeft = count;
+        this.need = SETTINGS_ENTRY_LENGTH;
+        this.state = READ_SETTINGS;
+        return;
+      }
+    }
+  }
+
+  private readSettingsEntry(b: Uint8Array, i: number): void {
+    let id: number;
+    let flags: number;
+    if (this.layout.wireVersion === 2) {
+      // SPDY/2 as deployed (and spdylay): 24-bit id little-endian, then flags.
+      id = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16);
+      flags = b[i + 3]!;
+    } else {
+      // SPDY/3: flags, then the 24-bit id big-endian.
+      flags = b[i]!;
+      id = (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+    }
+    this.iv.push([id, flags, readUint32(b, i + 4)]);
+    this.entriesLeft--;
+  }
+
+  /**
+   * The header block is complete. spdylay's precedence: a broken zlib
+   * stream (parse error, session-fatal) over "too large" (stream error
+   * FRAME_TOO_LARGE) over an unsupported SYN_STREAM version (parse error)
+   * over the block's own verdict. A SYN_REPLY/HEADERS of an unknown version
+   * never reaches spdylay's inflater, so its INVALID_FRAME comes first.
+   */
+  private endHeaderFrame(): void {
+    const result = this.headers.end();
+    const error = result.ok ? 0 : result.error;
+    const versionError = this.versionError;
+    if (versionError === ERR_INVALID_FRAME) this.refuseHeaderFrame(versionError);
+    else if (error === ERR_ZLIB) this.refuseHeaderFrame(error);
+    else if (this.blockTooLarge || error === ERR_FRAME_TOO_LARGE) this.refuseHeaderFrame(ERR_FRAME_TOO_LARGE);
+    else if (versionError !== 0) this.refuseHeaderFrame(versionError);
+    // Else the codec's verdict: INVALID_HEADER_BLOCK (content) or e.g.
+    // INVALID_FRAME (lengths that do not add up, spdylay_frame_count_unpack_nv_space).
+    else if (!result.ok) this.refuseHeaderFrame(result.error);
+    else this.sink.onControlFrame(this.headerRecord(result.nv));
+  }
+
+  private refuseHeaderFrame(error: number): void {
+    this.sink.onHeaderBlockError(this.headerRecord([]), error, this.head.slice(), this.fixedCopy.slice(0, this.fixedLength));
+  }
+
+  /** Records are literals with one property order per type, so each type keeps one shape. */
+  private headerRecord(nv: NameValue[]): HeaderFrameRecord {
+    switch (this.type) {
+      case SYN_STREAM:
+        return {
+          type: SYN_STREAM,
+          version: this.version,
+          flags: this.flags,
+          length: this.length,
+          streamId: this.streamId,
+          assocStreamId: this.assocStreamId,
+          pri: this.pri,
+          slot: this.slot,
+          nv,
+        };
+      case SYN_REPLY:
+        return { type: SYN_REPLY, version: this.version, flags: this.flags, length: this.length, streamId: this.streamId, nv };
+      default:
+        return { type: HEADERS, version: this.version, flags: this.flags, length: this.length, streamId: this.streamId, nv };
+    }
+  }
+
+  private endDiscard(): void {
+    const kept = this.kept.subarray(0, this.keptFill);
+    // Only a CREDENTIAL grows the buffer past the limit; do not keep that much memory pinned.
+    if (this.kept.length > KEPT_PAYLOAD_LIMIT) this.kept = new Uint8Array(0);
+    switch (this.endKind) {
+      case END_PARSE_ERROR:
+        this.reportParseError(kept.slice(), this.endError);
+        return;
+      case END_UNKNOWN:
+        this.sink.onUnknownFrame(this.head.slice(), kept.slice());
+        return;
+      case END_NOOP:
+        this.sink.onControlFrame({ type: NOOP, version: this.version, flags: this.flags, length: this.length });
+        return;
+      case END_CREDENTIAL:
+        this.endCredential(kept);
+        return;
+    }
+  }
+
+  /**
+   * CREDENTIAL (SPDY/3): slot, proof length, proof, then one or more
+   * certificates, each a 32-bit length and its bytes, exactly filling the
+   * payload (spdylay_frame_unpack_credential requires at least one).
+   */
+  private endCredential(p: Uint8Array): void {
+    const length = p.length;
+    const slot = (p[0]! << 8) | p[1]!;
+    const proofLength = readUint32(p, 2);
+    let off = 6 + proofLength;
+    if (off > length) return this.credentialError(p);
+    const proof = p.slice(6, off);
+    const certificates: Uint8Array[] = [];
+    do {
+      if (off + 4 > length) return this.credentialError(p);
+      const certLength = readUint32(p, off);
+      off += 4;
+      if (off + certLength > length) return this.credentialError(p);
+      certificates.push(p.slice(off, off + certLength));
+      off += certLength;
+    } while (off < length);
+    this.sink.onControlFrame({
+      type: CREDENTIAL,
+      version: this.version,
+      flags: this.flags,
+      length: this.length,
+      slot,
+      proof,
+      certificates,
+    });
+  }
+
+  private credentialError(p: Uint8Array): void {
+    this.reportParseError(p.slice(0, KEPT_PAYLOAD_LIMIT), ERR_INVALID_FRAME);
+  }
+
+  /** Head and payload are fresh copies: the sink may keep them. */
+  private reportParseError(payload: Uint8Array, error: number): void {
+    this.sink.onParseError(this.type, this.head.slice(), payload, error);
+  }
+}
+
+/** Copies a few bytes without creating a subarray view. */
+function copyInto(dst: Uint8Array, src: Uint8Array, at: number, n: number): void {
+  for (let k = 0; k < n; k++) dst[k] = src[at + k]!;
+}

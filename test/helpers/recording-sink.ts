@@ -1,0 +1,106 @@
+/**
+ * A FrameSink that records what the decoder reports (Netty's test
+ * delegate), as plain data that compares with toEqual. DATA frames are
+ * merged into one event whose payload is the concatenation of the chunks,
+ * so logs compare equal however the input was split; the raw call count is
+ * kept too. Byte arguments are copied (the decoder's views are valid only
+ * during the call), and every chunk is checked against its frame.
+ */
+import type { FrameSink } from '../../src/core/frame/sink.js';
+import type { ControlFrameRecord, HeaderFrameRecord } from '../../src/core/frame/types.js';
+
+export type SinkEvent =
+  | { e: 'ctrl'; frame: ControlFrameRecord }
+  | { e: 'header-error'; frame: HeaderFrameRecord; error: number; head: Uint8Array; payload: Uint8Array }
+  | { e: 'parse-error'; type: number; head: Uint8Array; payload: Uint8Array; error: number }
+  | { e: 'unknown'; head: Uint8Array; payload: Uint8Array }
+  | { e: 'data'; streamId: number; flags: number; length: number; payload: Uint8Array }
+  /** A DATA frame whose end has not arrived (only at the end of a log). */
+  | { e: 'data-open'; streamId: number; flags: number; length: number; payload: Uint8Array };
+
+export class RecordingSink implements FrameSink {
+  readonly events: SinkEvent[] = [];
+  /** Every sink call, DATA chunks counted one by one. */
+  calls = 0;
+  /** The DATA chunks as received (views), for aliasing checks. */
+  readonly chunks: Uint8Array[] = [];
+  private open: { streamId: number; flags: number; length: number; parts: Uint8Array[]; size: number } | null = null;
+
+  onControlFrame(frame: ControlFrameRecord): void {
+    this.calls++;
+    this.expectClosed();
+    this.events.push({ e: 'ctrl', frame });
+  }
+
+  onHeaderBlockError(frame: HeaderFrameRecord, error: number, head: Uint8Array, payload: Uint8Array): void {
+    this.calls++;
+    this.expectClosed();
+    this.events.push({ e: 'header-error', frame, error, head: head.slice(), payload: payload.slice() });
+  }
+
+  onParseError(type: number, head: Uint8Array, payload: Uint8Array, error: number): void {
+    this.calls++;
+    this.expectClosed();
+    this.events.push({ e: 'parse-error', type, head: head.slice(), payload: payload.slice(), error });
+  }
+
+  onUnknownFrame(head: Uint8Array, payload: Uint8Array): void {
+    this.calls++;
+    this.expectClosed();
+    this.events.push({ e: 'unknown', head: head.slice(), payload: payload.slice() });
+  }
+
+  onDataBegin(streamId: number, flags: number, length: number): void {
+    this.calls++;
+    this.expectClosed();
+    this.open = { streamId, flags, length, parts: [], size: 0 };
+  }
+
+  onDataChunk(streamId: number, flags: number, chunk: Uint8Array): void {
+    this.calls++;
+    const open = this.open;
+    if (open === null) throw new Error('DATA chunk outside a frame');
+    if (open.streamId !== streamId || open.flags !== flags) throw new Error('DATA chunk does not match its frame');
+    if (chunk.length === 0) throw new Error('empty DATA chunk');
+    if (open.size + chunk.length > open.length) throw new Error('DATA chunks exceed the frame length');
+    this.chunks.push(chunk);
+    open.parts.push(chunk.slice());
+    open.size += chunk.length;
+  }
+
+  onDataEnd(streamId: number, flags: number, length: number): void {
+    this.calls++;
+    const open = this.open;
+    if (open === null) throw new Error('DATA end outside a frame');
+    if (open.streamId !== streamId || open.flags !== flags || open.length !== length) {
+      throw new Error('DATA end does not match its frame');
+    }
+    if (open.size !== length) throw new Error(`DATA frame ended after ${open.size} of ${length} bytes`);
+    this.open = null;
+    this.events.push({ e: 'data', streamId, flags, length, payload: join(open.parts, open.size) });
+  }
+
+  /** The log, with a DATA frame whose end has not arrived appended as 'data-open'. */
+  log(): SinkEvent[] {
+    const open = this.open;
+    if (open === null) return this.events.slice();
+    return [
+      ...this.events,
+      { e: 'data-open', streamId: open.streamId, flags: open.flags, length: open.length, payload: join(open.parts, open.size) },
+    ];
+  }
+
+  private expectClosed(): void {
+    if (this.open !== null) throw new Error('control event inside a DATA frame');
+  }
+}
+
+function join(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
