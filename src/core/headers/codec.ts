@@ -17,9 +17,15 @@ export type HeaderBlockResult =
   | { ok: true; nv: NameValue[] }
   /**
    * `error` is spdylay's code:
-   * - ERR_INVALID_HEADER_BLOCK: the block inflated but its content breaks the
-   *   rules (bad lengths, empty or upper-case names, duplicate names, empty
-   *   value pieces). A stream error; the zlib context is still in step.
+   * - ERR_INVALID_FRAME: the block inflated but its structure is broken (a
+   *   length runs past the block's end, or bytes follow the last pair).
+   *   spdylay (spdylay_frame_count_unpack_nv_space) makes this a parse
+   *   error: on_ctrl_recv_parse_error_cb and GOAWAY PROTOCOL_ERROR. The zlib
+   *   context is still in step.
+   * - ERR_INVALID_HEADER_BLOCK: the block is well formed but its content
+   *   breaks spdylay's rules (empty name, name byte outside 0x20..0x7E or
+   *   upper-case, control byte in a value, empty value piece, duplicate
+   *   names). A stream error; the zlib context is still in step.
    * - ERR_FRAME_TOO_LARGE: the inflated block exceeded the configured cap.
    *   The inflater was kept in step (output discarded). A stream error.
    * - ERR_ZLIB: the compressed data is broken. The receive context is lost,
@@ -51,7 +57,8 @@ export interface HeaderBlockEncoder {
    * Returns null, leaving the deflate stream untouched, when the block
    * could exceed `maxBlockLength` compressed bytes: the size is checked
    * against a bound before anything is compressed, so refusing a frame never
-   * desynchronises the peer's inflater.
+   * desynchronises the peer's inflater. Also null, for the same reason, when
+   * a SPDY/2 block's count or a length does not fit its 16-bit field.
    */
   encode(nv: readonly NameValue[], headroom: number, maxBlockLength: number): Uint8Array | null;
 }

@@ -1,0 +1,255 @@
+/**
+ * Name/value lists as the session handles them: validating and normalising
+ * what the user submits, splitting NUL-joined values for display, and the
+ * SPDY/2 <-> SPDY/3 header-name mapping. The wire format itself (packing and
+ * unpacking the uncompressed block) lives in nv-block.ts.
+ *
+ * What spdylay does, which this module matches:
+ * - On submit (spdylay_submit.c) it rejects a NULL value, then
+ *   spdylay_frame_nv_norm_copy lower-cases 'A'..'Z' in names (nothing else)
+ *   and sorts the pairs by name with strcmp, i.e. by the names' bytes.
+ * - When packing (spdylay_frame_pack_nv) consecutive pairs with the same
+ *   name, adjacent after the sort, become one entry whose values are joined
+ *   by a single NUL. An empty value is dropped from such a join (an empty
+ *   piece would make the block invalid for the receiver); spdylay's own
+ *   version of this rule mis-joins a third value after a dropped empty one,
+ *   which is not reproduced.
+ * - SPDY/2 (spdylay_session.c, spdylay_frame_nv_3to2 / nv_2to3): before a
+ *   header frame is packed the names are mapped 3 -> 2 and re-sorted; the
+ *   frame the callbacks see is mapped back. A received SPDY/2 block is
+ *   mapped 2 -> 3 after unpacking, without re-sorting, so the application
+ *   only ever sees SPDY/3 names.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { NameValue } from '../frame/types.js';
+import type { HeaderEncoding } from './codec.js';
+
+/**
+ * Orders names as spdylay's strcmp orders their bytes. For latin1 the bytes
+ * are the character codes; for UTF-8 byte order is code point order, which
+ * differs from UTF-16 code unit order only between surrogates (U+10000 and
+ * up) and U+E000..U+FFFF.
+ */
+export function compareNames(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  let ca = a.charCodeAt(i);
+  let cb = b.charCodeAt(i);
+  if (ca >= 0xd800 && cb >= 0xd800) {
+    // Surrogates (D800..DFFF) stand for code points above FFFF: move them up.
+    ca += ca < 0xe000 ? 0x2000 : -0x800;
+    cb += cb < 0xe000 ? 0x2000 : -0x800;
+  }
+  return ca - cb;
+}
+
+function comparePairs(a: NameValue, b: NameValue): number {
+  return compareNames(a[0], b[0]);
+}
+
+/** A name for an error message: quoted, control characters escaped. */
+function describe(name: string): string {
+  return JSON.stringify(name);
+}
+
+/** Lower-cases 'A'..'Z' only, as spdylay_frame_nv_downcase does (not Unicode case). */
+function lowerName(name: string, index: number, latin1: boolean): string {
+  let upper = false;
+  let ascii = true;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+    else if (c === 0) throw new InvalidArgumentError(`header #${index} ${describe(name)}: name contains NUL`);
+    else if (c >= 0x80) {
+      ascii = false;
+      if (latin1 && c > 0xff) throw notLatin1(name, c);
+    }
+  }
+  if (!upper) return name;
+  return ascii ? name.toLowerCase() : name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+function notLatin1(name: string, c: number): InvalidArgumentError {
+  const code = c.toString(16).toUpperCase().padStart(4, '0');
+  return new InvalidArgumentError(`header ${describe(name)}: character U+${code} cannot be sent as latin1`);
+}
+
+/**
+ * Validates a user's name/value list and returns it lower-cased and sorted:
+ * spdylay_frame_nv_norm_copy, which gives the list a sent frame shows its
+ * callbacks. Names lower-cased ('A'..'Z' only), pairs sorted by name
+ * (stable, so the values of a repeated name keep their order), repeated
+ * names still separate pairs. Always a new array of new pairs.
+ *
+ * Throws InvalidArgumentError, naming the header, for: an entry that is not
+ * a [name, value] pair, a name that is not a string or is empty or holds
+ * NUL, a value that is null, undefined or not a string or holds NUL, and
+ * with `latin1` any character above U+00FF (which could not be sent).
+ */
+export function sortNv(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding = 'utf8'): NameValue[] {
+  if (!Array.isArray(nv)) throw new InvalidArgumentError('nv must be an array of [name, value] pairs');
+  const latin1 = encoding === 'latin1';
+  const out: NameValue[] = new Array<NameValue>(nv.length);
+  let sorted = true;
+  for (let i = 0; i < nv.length; i++) {
+    const pair: unknown = nv[i];
+    if (!Array.isArray(pair) || pair.length !== 2) {
+      throw new InvalidArgumentError(`header #${i}: expected a [name, value] pair`);
+    }
+    const name: unknown = pair[0];
+    const value: unknown = pair[1];
+    if (typeof name !== 'string') throw new InvalidArgumentError(`header #${i}: name must be a string, got ${typeof name}`);
+    if (name.length === 0) throw new InvalidArgumentError(`header #${i}: empty name`);
+    const lower = lowerName(name, i, latin1);
+    if (value === null || value === undefined) {
+      throw new InvalidArgumentError(`header ${describe(name)}: value is ${String(value)}`);
+    }
+    if (typeof value !== 'string') {
+      throw new InvalidArgumentError(`header ${describe(name)}: value must be a string, got ${typeof value}`);
+    }
+    if (value.indexOf('\0') !== -1) throw new InvalidArgumentError(`header ${describe(name)}: value contains NUL`);
+    if (latin1) {
+      for (let j = 0; j < value.length; j++) {
+        const c = value.charCodeAt(j);
+        if (c > 0xff) throw notLatin1(name, c);
+      }
+    }
+    if (sorted && i > 0 && compareNames(out[i - 1]![0], lower) > 0) sorted = false;
+    out[i] = [lower, value];
+  }
+  if (!sorted) out.sort(comparePairs);
+  return out;
+}
+
+/**
+ * Merges the pairs of a sorted list that share a name into one pair whose
+ * values are joined by NUL, as spdylay_frame_pack_nv does; an empty value is
+ * dropped from a join. Does not modify `sorted`; returns it itself when no
+ * name repeats.
+ */
+export function joinNv(sorted: readonly NameValue[]): NameValue[] {
+  let i = 1;
+  while (i < sorted.length && sorted[i]![0] !== sorted[i - 1]![0]) i++;
+  if (i >= sorted.length) return sorted as NameValue[];
+  const out: NameValue[] = sorted.slice(0, i - 1);
+  let name = sorted[i - 1]![0];
+  let value = sorted[i - 1]![1];
+  for (; i <= sorted.length; i++) {
+    const pair = sorted[i];
+    if (pair !== undefined && pair[0] === name) {
+      if (pair[1] !== '') value = value === '' ? pair[1] : value + '\0' + pair[1];
+      continue;
+    }
+    out.push([name, value]);
+    if (pair === undefined) break;
+    name = pair[0];
+    value = pair[1];
+  }
+  return out;
+}
+
+/**
+ * sortNv then joinNv: the list the header encoder takes (unique lower-case
+ * names in byte order, repeated values NUL-joined). Throws as sortNv does.
+ */
+export function normalizeNv(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding = 'utf8'): NameValue[] {
+  return joinNv(sortNv(nv, encoding));
+}
+
+/**
+ * Expands NUL-joined values into repeated pairs, as a receiver shows them
+ * (and as spdylay's frame structures hold them). Returns `nv` itself when no
+ * value holds a NUL.
+ */
+export function splitNv(nv: readonly NameValue[]): NameValue[] {
+  let i = 0;
+  while (i < nv.length && nv[i]![1].indexOf('\0') === -1) i++;
+  if (i === nv.length) return nv as NameValue[];
+  const out: NameValue[] = nv.slice(0, i);
+  for (; i < nv.length; i++) {
+    const [name, value] = nv[i]!;
+    if (value.indexOf('\0') === -1) out.push(nv[i]!);
+    else for (const piece of value.split('\0')) out.push([name, piece]);
+  }
+  return out;
+}
+
+/** SPDY/3 name -> SPDY/2 wire name (wire-format.md §5, spdylay's spdylay_nv_3to2 table). */
+function nameTo2(name: string): string | undefined {
+  switch (name) {
+    case ':host':
+      return 'host';
+    case ':method':
+      return 'method';
+    case ':path':
+      return 'url';
+    case ':scheme':
+      return 'scheme';
+    case ':status':
+      return 'status';
+    case ':version':
+      return 'version';
+    default:
+      return undefined;
+  }
+}
+
+/** SPDY/2 wire name -> SPDY/3 name: the same table read the other way. */
+function nameFrom2(name: string): string | undefined {
+  switch (name) {
+    case 'host':
+      return ':host';
+    case 'method':
+      return ':method';
+    case 'url':
+      return ':path';
+    case 'scheme':
+      return ':scheme';
+    case 'status':
+      return ':status';
+    case 'version':
+      return ':version';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * For sending on SPDY/2: a normalised list (normalizeNv's output) with the
+ * six SPDY/3 names renamed to their SPDY/2 forms, then re-sorted and
+ * re-joined as spdylay does (`:host` and `host` both given become one `host`
+ * entry, `:host`'s value first). Other names, `:`-prefixed or not, pass
+ * unchanged, as in spdylay_frame_nv_3to2. Does not modify `nv`; returns
+ * `nv` itself when no name is renamed.
+ */
+export function mapNamesTo2(nv: readonly NameValue[]): NameValue[] {
+  let i = 0;
+  while (i < nv.length && nameTo2(nv[i]![0]) === undefined) i++;
+  if (i === nv.length) return nv as NameValue[];
+  const out: NameValue[] = new Array<NameValue>(nv.length);
+  for (let j = 0; j < nv.length; j++) {
+    const pair = nv[j]!;
+    const to = nameTo2(pair[0]);
+    out[j] = to === undefined ? pair : [to, pair[1]];
+  }
+  return joinNv(out.sort(comparePairs));
+}
+
+/**
+ * For a block received on SPDY/2: renames `host`, `method`, `url`, `scheme`,
+ * `status` and `version` to `:host`, `:method`, `:path`, `:scheme`,
+ * `:status` and `:version`, in place and without re-sorting
+ * (spdylay_frame_nv_2to3, applied by spdylay to every received SYN_STREAM,
+ * SYN_REPLY and HEADERS of a SPDY/2 session). Returns `nv`.
+ */
+export function mapNamesFrom2(nv: NameValue[]): NameValue[] {
+  for (let i = 0; i < nv.length; i++) {
+    const pair = nv[i]!;
+    const to = nameFrom2(pair[0]);
+    if (to !== undefined) pair[0] = to;
+  }
+  return nv;
+}

@@ -1,0 +1,125 @@
+/**
+ * The in-thread HeaderCodec: packing plus deflate for what a session sends,
+ * inflate plus unpacking for what it receives (codec.ts has the contract).
+ *
+ *   encode(nv) -> NvPacker (scratch) -> HeaderDeflater (reused output) -> one copy out
+ *   push(slice) -> HeaderInflater (reused output, capped) ; end() -> unpackNv -> nv
+ *
+ * A block refused for size is refused before deflate sees it, from the
+ * deflateBound-style bound, so the peer's inflater never misses a block.
+ */
+import { CLIENT, ERR_FRAME_TOO_LARGE, ERR_ZLIB, SERVER } from '../constants.js';
+import { InvalidArgumentError, UnsupportedVersionError } from '../errors.js';
+import type { NameValue } from '../frame/types.js';
+import { versionFacts } from '../version.js';
+import type { HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderCodec, HeaderEncoding } from './codec.js';
+import { NvPacker, unpackNv } from './nv-block.js';
+import { StringDecoder } from './text.js';
+import {
+  DEFAULT_MAX_INFLATED_SIZE,
+  HeaderDeflater,
+  HeaderInflater,
+  defaultCompressionLevel,
+  headerDictionary,
+} from './zlib.js';
+
+export interface HeaderCodecOptions {
+  /** PROTO_SPDY2, PROTO_SPDY3 or PROTO_SPDY3_1. */
+  version: number;
+  /** CLIENT or SERVER: picks the default compression level. */
+  side: number;
+  /** How characters map to bytes; 'utf8' (python-spdylay's) by default. */
+  encoding?: HeaderEncoding;
+  /** Largest inflated block accepted; default 2^24-1, spdylay's limit. */
+  maxInflatedSize?: number;
+  /** 0..9; default 9 on a server and 0 on a client, as spdylay. */
+  compressionLevel?: number;
+}
+
+// Error results carry nothing per block: one frozen object each.
+const ZLIB_RESULT: HeaderBlockResult = Object.freeze({ ok: false, error: ERR_ZLIB });
+const TOO_LARGE_RESULT: HeaderBlockResult = Object.freeze({ ok: false, error: ERR_FRAME_TOO_LARGE });
+
+class SpdyHeaderEncoder implements HeaderBlockEncoder {
+  private readonly packer = new NvPacker();
+  private readonly deflater: HeaderDeflater;
+  private readonly lengthSize: 2 | 4;
+  private readonly latin1: boolean;
+
+  constructor(deflater: HeaderDeflater, lengthSize: 2 | 4, latin1: boolean) {
+    this.deflater = deflater;
+    this.lengthSize = lengthSize;
+    this.latin1 = latin1;
+  }
+
+  encode(nv: readonly NameValue[], headroom: number, maxBlockLength: number): Uint8Array | null {
+    const packed = this.packer.pack(nv, this.lengthSize, this.latin1);
+    // A SPDY/2 count or length over 16 bits cannot be represented: refuse
+    // it like an oversized block (spdylay would truncate it on the wire).
+    if (packed === -1) return null;
+    if (packed === -2) {
+      throw new InvalidArgumentError('a header holds a character above U+00FF, which latin1 cannot send');
+    }
+    if (this.deflater.bound(packed) > maxBlockLength) return null;
+    const length = this.deflater.compress(this.packer.buffer, packed);
+    const out = new Uint8Array(headroom + length);
+    out.set(this.deflater.output.subarray(0, length), headroom);
+    return out;
+  }
+}
+
+class SpdyHeaderDecoder implements HeaderBlockDecoder {
+  private readonly inflater: HeaderInflater;
+  private readonly strings: StringDecoder;
+  private readonly lengthSize: 2 | 4;
+
+  constructor(inflater: HeaderInflater, lengthSize: 2 | 4, latin1: boolean) {
+    this.inflater = inflater;
+    this.lengthSize = lengthSize;
+    this.strings = new StringDecoder(latin1);
+  }
+
+  begin(): void {
+    this.inflater.begin();
+  }
+
+  push(compressed: Uint8Array): void {
+    this.inflater.push(compressed);
+  }
+
+  end(): HeaderBlockResult {
+    const status = this.inflater.end();
+    if (status === ERR_ZLIB) return ZLIB_RESULT;
+    if (status === ERR_FRAME_TOO_LARGE) return TOO_LARGE_RESULT;
+    return unpackNv(this.inflater.output, this.inflater.length, this.lengthSize, this.strings);
+  }
+}
+
+/**
+ * A session's header codec. Throws UnsupportedVersionError for an unknown
+ * version and InvalidArgumentError for a bad side, encoding, level or cap.
+ */
+export function createHeaderCodec(options: HeaderCodecOptions): HeaderCodec {
+  const facts = versionFacts(options.version);
+  if (facts === undefined) throw new UnsupportedVersionError(`unsupported SPDY version ${options.version}`);
+  const { side } = options;
+  if (side !== CLIENT && side !== SERVER) throw new InvalidArgumentError(`side must be CLIENT or SERVER, got ${side}`);
+  const encoding = options.encoding ?? 'utf8';
+  if (encoding !== 'utf8' && encoding !== 'latin1') {
+    throw new InvalidArgumentError(`headerEncoding must be 'utf8' or 'latin1', got ${String(encoding)}`);
+  }
+  const level = options.compressionLevel ?? defaultCompressionLevel(side);
+  if (!Number.isInteger(level) || level < 0 || level > 9) {
+    throw new InvalidArgumentError(`compressionLevel must be an integer 0..9, got ${level}`);
+  }
+  const maxInflatedSize = options.maxInflatedSize ?? DEFAULT_MAX_INFLATED_SIZE;
+  if (!Number.isSafeInteger(maxInflatedSize) || maxInflatedSize < 0) {
+    throw new InvalidArgumentError(`maxInflatedSize must be a non-negative integer, got ${maxInflatedSize}`);
+  }
+  const dictionary = headerDictionary(options.version);
+  const latin1 = encoding === 'latin1';
+  return {
+    encoder: new SpdyHeaderEncoder(new HeaderDeflater(dictionary, level), facts.nvLengthSize, latin1),
+    decoder: new SpdyHeaderDecoder(new HeaderInflater(dictionary, maxInflatedSize), facts.nvLengthSize, latin1),
+  };
+}
