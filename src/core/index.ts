@@ -4,3 +4,34 @@
  */
 export * from './constants.js';
 export * from './errors.js';
+
+// python-spdylay's API.
+export { Session } from './api/session.js';
+export type { SessionCallbacks, SessionOptions, SendCallback, RecvCallback } from './api/session.js';
+export { DataProvider } from './api/data-provider.js';
+export type { ReadCallback, ReadControl } from './api/data-provider.js';
+export {
+  CtrlFrame,
+  SynStreamFrame,
+  SynReplyFrame,
+  HeadersFrame,
+  RstStreamFrame,
+  SettingsFrame,
+  PingFrame,
+  GoawayFrame,
+  WindowUpdateFrame,
+} from './api/frames.js';
+export type { AnyCtrlFrame } from './api/frames.js';
+export { getNpnProtocols, npnGetVersion } from './api/npn.js';
+
+// The sans-IO machine underneath, for event-driven use (fuzzers, workers, proxies).
+export { SessionMachine } from './session/machine.js';
+export type { SessionConfig, PreparedFrame } from './session/machine.js';
+export type { SessionEvent, SessionEventSink, SessionEventType } from './session/events.js';
+export type { DataSource } from './session/outbound.js';
+
+// Frames and header compression, for tools and codecs.
+export type { NameValue, SettingsEntry, ControlFrameRecord } from './frame/types.js';
+export type { HeaderCodec, HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderEncoding } from './headers/codec.js';
+export { createHeaderCodec } from './headers/spdy-codec.js';
+export type { HeaderCodecOptions } from './headers/spdy-codec.js';

@@ -1,0 +1,294 @@
+/**
+ * The session's state and the operations both directions share: the stream
+ * table, ids, settings, GOAWAY flags, the outbound queue, and emitting
+ * events. receive.ts and send.ts implement the two directions on top of it;
+ * machine.ts is the public surface.
+ */
+import {
+  CLIENT,
+  GOAWAY,
+  PING,
+  RST_STREAM,
+  SERVER,
+  SETTINGS,
+  SETTINGS_INITIAL_WINDOW_SIZE,
+  SETTINGS_MAX_CONCURRENT_STREAMS,
+  WINDOW_UPDATE,
+} from '../constants.js';
+import type { ControlFrameRecord } from '../frame/types.js';
+import type { VersionFacts } from '../version.js';
+import { INITIAL_WINDOW_SIZE } from '../wire.js';
+import type { SessionEvent, SessionEventSink } from './events.js';
+import { ITEM_CTRL, ITEM_DATA, OutboundQueue, PRI_PING, PRI_SETTINGS } from './outbound.js';
+import type { DataSource, OutboundCtrlItem, OutboundItem } from './outbound.js';
+import { defaultSettings } from './settings.js';
+import { Stream } from './stream.js';
+import type { StreamState } from './stream.js';
+
+/** GOAWAY bookkeeping, as spdylay's goaway_flags. */
+export const GOAWAY_SEND = 1;
+export const GOAWAY_RECV = 2;
+/** Set by failSession: once the GOAWAY is out, the session wants no more I/O. */
+export const GOAWAY_FAIL_ON_SEND = 4;
+
+export class SessionCore {
+  readonly isServer: boolean;
+  readonly streams = new Map<number, Stream>();
+  numOutgoingStreams = 0;
+  numIncomingStreams = 0;
+
+  /** The id the next SYN_STREAM of ours gets (assigned when it is sent). */
+  nextStreamId: number;
+  /** SYN_STREAMs submitted but not yet given an id: for exhaustion checks. */
+  pendingSynStreams = 0;
+  /** The highest stream id received from the peer in a SYN_STREAM. */
+  lastRecvStreamId = 0;
+  nextUniqueId: number;
+  /** The id of the last PING we sent, so its echo is recognised once. */
+  lastPingUniqueId = 0;
+
+  goawayFlags = 0;
+  /** From the GOAWAY we received. */
+  lastGoodStreamId = 0;
+
+  readonly localSettings = defaultSettings();
+  readonly remoteSettings = defaultSettings();
+  /**
+   * The largest INITIAL_WINDOW_SIZE we ever advertised. A peer may send
+   * under an older, larger window until our SETTINGS reaches it, so a new
+   * stream's receive budget starts here: the check is never stricter than
+   * the peer's view.
+   */
+  recvWindowCeiling = INITIAL_WINDOW_SIZE;
+
+  /** SPDY/3.1 session-level windows (stream 0). */
+  sessionSendWindow = INITIAL_WINDOW_SIZE;
+  sessionRecvUnacked = 0;
+  sessionRecvBudget = INITIAL_WINDOW_SIZE;
+
+  readonly queue = new OutboundQueue();
+  private nextSeq = 0;
+
+  /** The first exception a callback threw during the current call, rethrown at its end. */
+  pendingError: { error: unknown } | null = null;
+
+  constructor(
+    readonly side: typeof CLIENT | typeof SERVER,
+    readonly facts: VersionFacts,
+    private readonly sink: SessionEventSink,
+    readonly autoWindowUpdate: boolean,
+  ) {
+    this.isServer = side === SERVER;
+    this.nextStreamId = this.isServer ? 2 : 1;
+    this.nextUniqueId = this.isServer ? 2 : 1;
+  }
+
+  /**
+   * Hands an event to the sink. A throwing consumer must not leave the
+   * machine half way through a frame, so the exception is kept and rethrown
+   * when the current memRecv/memSend call has finished its work.
+   */
+  emit(event: SessionEvent): void {
+    try {
+      this.sink(event);
+    } catch (error) {
+      if (this.pendingError === null) this.pendingError = { error };
+    }
+  }
+
+  /** Rethrows the exception a callback raised during this call, if any. */
+  rethrowPending(): void {
+    const pending = this.pendingError;
+    if (pending !== null) {
+      this.pendingError = null;
+      throw pending.error;
+    }
+  }
+
+  isMyStreamId(streamId: number): boolean {
+    if (streamId === 0) return false;
+    return (streamId % 2 === 0) === this.isServer;
+  }
+
+  /** True when the peer may open `streamId` now: its parity, above every id it used. */
+  isNewPeerStreamId(streamId: number): boolean {
+    if (streamId === 0) return false;
+    return (streamId % 2 === 1) === this.isServer && streamId > this.lastRecvStreamId;
+  }
+
+  get outgoingStreamsAtMax(): boolean {
+    return this.remoteSettings[SETTINGS_MAX_CONCURRENT_STREAMS]! <= this.numOutgoingStreams;
+  }
+
+  get incomingStreamsAtMax(): boolean {
+    return this.localSettings[SETTINGS_MAX_CONCURRENT_STREAMS]! <= this.numIncomingStreams;
+  }
+
+  openStream(streamId: number, flags: number, pri: number, state: StreamState, userData: unknown): Stream {
+    const stream = new Stream(
+      streamId,
+      flags,
+      pri,
+      state,
+      this.remoteSettings[SETTINGS_INITIAL_WINDOW_SIZE]!,
+      this.recvWindowCeiling,
+      userData,
+    );
+    this.streams.set(streamId, stream);
+    if (this.isMyStreamId(streamId)) this.numOutgoingStreams++;
+    else this.numIncomingStreams++;
+    return stream;
+  }
+
+  /**
+   * Removes a stream and reports it closed. A DATA item still deferred on it
+   * is dropped with it: its stream is gone.
+   */
+  closeStream(streamId: number, statusCode: number): boolean {
+    const stream = this.streams.get(streamId);
+    if (stream === undefined) return false;
+    this.streams.delete(streamId);
+    if (this.isMyStreamId(streamId)) this.numOutgoingStreams--;
+    else this.numIncomingStreams--;
+    stream.detachDeferred();
+    this.emit({ type: 'stream-close', streamId, statusCode });
+    return true;
+  }
+
+  closeStreamIfShutRdwr(stream: Stream): void {
+    if ((stream.shutFlags & 3) === 3) this.closeStream(stream.id, 0 /* OK */);
+  }
+
+  /** Closes the streams pushed in association with `streamId` (spdylay does on CANCEL). */
+  closePushedStreams(streamId: number, statusCode: number): void {
+    const stream = this.streams.get(streamId);
+    if (stream === undefined) return;
+    for (const pushed of stream.pushed) this.closeStream(pushed, statusCode);
+  }
+
+  /** Queues a control frame with spdylay's priority for its type. */
+  addControl(
+    frame: ControlFrameRecord,
+    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'wireNv'>>,
+  ): OutboundCtrlItem {
+    const item: OutboundCtrlItem = {
+      kind: ITEM_CTRL,
+      pri: this.controlPriority(frame),
+      seq: this.nextSeq++,
+      frame,
+      dataSource: extra?.dataSource ?? null,
+      streamUserData: extra?.streamUserData ?? null,
+      wireNv: extra?.wireNv ?? null,
+    };
+    this.queue.push(item);
+    return item;
+  }
+
+  addData(streamId: number, flags: number, source: DataSource): void {
+    const stream = this.streams.get(streamId);
+    this.queue.push({
+      kind: ITEM_DATA,
+      pri: stream?.pri ?? this.facts.priLowest,
+      seq: this.nextSeq++,
+      streamId,
+      flags,
+      source,
+      eof: false,
+    });
+  }
+
+  /** Puts an item back behind everything of its priority (round robin between streams). */
+  requeue(item: OutboundItem): void {
+    item.seq = this.nextSeq++;
+    this.queue.push(item);
+  }
+
+  addRstStream(streamId: number, statusCode: number): void {
+    this.addControl({ type: RST_STREAM, version: this.facts.wireVersion, flags: 0, length: 0, streamId, statusCode });
+  }
+
+  addPing(uniqueId: number): void {
+    this.addControl({ type: PING, version: this.facts.wireVersion, flags: 0, length: 0, uniqueId });
+  }
+
+  addGoaway(lastGoodStreamId: number, statusCode: number): void {
+    this.addControl({
+      type: GOAWAY,
+      version: this.facts.wireVersion,
+      flags: 0,
+      length: 0,
+      lastGoodStreamId,
+      statusCode,
+    });
+  }
+
+  /** Queues a WINDOW_UPDATE and grants the peer that much more receive budget. */
+  addWindowUpdate(streamId: number, deltaWindowSize: number): void {
+    if (streamId === 0) this.sessionRecvBudget += deltaWindowSize;
+    else {
+      const stream = this.streams.get(streamId);
+      if (stream !== undefined) stream.recvBudget += deltaWindowSize;
+    }
+    this.addControl({
+      type: WINDOW_UPDATE,
+      version: this.facts.wireVersion,
+      flags: 0,
+      length: 0,
+      streamId,
+      deltaWindowSize,
+    });
+  }
+
+  /**
+   * Ends the session with a GOAWAY (spdylay's fail_session): once it is
+   * sent, the session wants neither read nor write. The GOAWAY names the
+   * last stream the peer opened, as submitGoaway does.
+   */
+  failSession(statusCode: number): void {
+    this.goawayFlags |= GOAWAY_FAIL_ON_SEND;
+    this.addGoaway(this.lastRecvStreamId, statusCode);
+  }
+
+  /**
+   * Records a new local INITIAL_WINDOW_SIZE. Raising it above every value
+   * advertised before widens the receive budget of open streams by the
+   * difference (draft 3 §2.6.4); lowering it leaves budgets alone, since the
+   * peer may not have applied it yet.
+   */
+  raiseRecvWindowCeiling(value: number): void {
+    if (value <= this.recvWindowCeiling) return;
+    const delta = value - this.recvWindowCeiling;
+    this.recvWindowCeiling = value;
+    for (const stream of this.streams.values()) stream.recvBudget += delta;
+  }
+
+  /** True once a failing GOAWAY has gone out: the transport should be dropped. */
+  get isTerminated(): boolean {
+    return (this.goawayFlags & (GOAWAY_FAIL_ON_SEND | GOAWAY_SEND)) === (GOAWAY_FAIL_ON_SEND | GOAWAY_SEND);
+  }
+
+  private controlPriority(frame: ControlFrameRecord): number {
+    switch (frame.type) {
+      case SETTINGS:
+        return PRI_SETTINGS;
+      case PING:
+        return PRI_PING;
+      case GOAWAY:
+        return this.facts.priLowest;
+      case 1 /* SYN_STREAM */:
+        return frame.pri;
+      default: {
+        if ('streamId' in frame) {
+          const stream = this.streams.get(frame.streamId);
+          if (stream !== undefined) {
+            // spdylay marks a stream CLOSING as soon as its RST_STREAM is queued,
+            // so that later frames for it are dropped rather than sent.
+            if (frame.type === RST_STREAM) stream.state = 3 /* CLOSING */;
+            return stream.pri;
+          }
+        }
+        return this.facts.priLowest;
+      }
+    }
+  }
+}

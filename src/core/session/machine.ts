@@ -1,0 +1,431 @@
+/**
+ * The sans-IO SPDY session: bytes in through memRecv, bytes out through
+ * memSend, submit* to queue frames, events into a sink. No timers, sockets,
+ * clock or randomness: the same calls with the same bytes give the same
+ * output bytes and the same events, however the input is chunked.
+ *
+ * This is python-spdylay's Session without its callbacks; api/session.ts
+ * puts those on top.
+ */
+import {
+  CLIENT,
+  CTRL_FLAG_FIN,
+  CTRL_FLAG_UNIDIRECTIONAL,
+  DATA_FLAG_FIN,
+  ERR_STREAM_ID_NOT_AVAILABLE,
+  HEADERS,
+  SERVER,
+  SETTINGS,
+  SETTINGS_INITIAL_WINDOW_SIZE,
+  SYN_REPLY,
+  SYN_STREAM,
+} from '../constants.js';
+import { InvalidArgumentError, SpdylayError, StreamClosedError, UnsupportedVersionError } from '../errors.js';
+import { FrameDecoder } from '../frame/decoder.js';
+import type { HeadersRecord, NameValue, SettingsEntry, SynReplyRecord, SynStreamRecord } from '../frame/types.js';
+import type { HeaderCodec, HeaderEncoding } from '../headers/codec.js';
+import { createHeaderCodec } from '../headers/spdy-codec.js';
+import { prepareNv } from '../headers/prepare.js';
+import { versionFacts } from '../version.js';
+import type { VersionFacts } from '../version.js';
+import { concatBytes } from '../bytes.js';
+import { DEFAULT_DATA_CHUNK_SIZE, MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
+import { SessionCore } from './core.js';
+import type { SessionEventSink } from './events.js';
+import type { DataSource } from './outbound.js';
+import { Receiver } from './receive.js';
+import { Sender } from './send.js';
+import type { PreparedFrame } from './send.js';
+import { isValidSettingsId } from './settings.js';
+
+export interface SessionConfig {
+  /** How header names and values map to bytes: UTF-8 (default) or latin1 (one byte per character, lossless). */
+  headerEncoding?: HeaderEncoding;
+  /** The most a data source is asked for, and so the largest DATA payload sent (default 4096, as spdylay). */
+  dataChunkSize?: number;
+  /** Largest control frame accepted; longer ones are refused as spdylay does (default 2^24-1). */
+  maxControlFrameLength?: number;
+  /** Largest inflated header block accepted (zlib-bomb guard; default: maxControlFrameLength). */
+  maxHeaderBlockSize?: number;
+  /** Send WINDOW_UPDATE automatically as DATA arrives (default true, as spdylay). */
+  autoWindowUpdate?: boolean;
+  /** Replaces the built-in header compression (the seam for a worker pool). */
+  headerCodec?: HeaderCodec;
+  /** memSend() stops adding frames once its buffer holds this many bytes (default 256 KiB). */
+  memSendChunkSize?: number;
+}
+
+const DEFAULT_MEM_SEND_CHUNK = 256 * 1024;
+
+export class SessionMachine {
+  readonly side: typeof CLIENT | typeof SERVER;
+  readonly facts: VersionFacts;
+  /** @internal */ readonly core: SessionCore;
+  private readonly sender: Sender;
+  private readonly decoder: FrameDecoder;
+  private readonly memSendChunkSize: number;
+  private readonly headerEncoding: HeaderEncoding;
+  /** Bytes memSend produced but could not hand out because a callback threw. */
+  private unsent: Uint8Array[] = [];
+
+  constructor(side: number, version: number, sink: SessionEventSink, config: SessionConfig = {}) {
+    if (side !== CLIENT && side !== SERVER) throw new InvalidArgumentError('side must be either CLIENT or SERVER');
+    const facts = versionFacts(version);
+    if (facts === undefined) throw new UnsupportedVersionError(`unsupported SPDY version ${String(version)}`);
+    this.side = side;
+    this.facts = facts;
+    const dataChunkSize = checkedSize(config.dataChunkSize, DEFAULT_DATA_CHUNK_SIZE, 1, MAX_FRAME_LENGTH, 'dataChunkSize');
+    const maxControlFrameLength = checkedSize(config.maxControlFrameLength, MAX_FRAME_LENGTH, 8, MAX_FRAME_LENGTH, 'maxControlFrameLength');
+    const maxHeaderBlockSize = checkedSize(config.maxHeaderBlockSize, maxControlFrameLength, 8, 0x7fffffff, 'maxHeaderBlockSize');
+    this.headerEncoding = config.headerEncoding ?? 'utf8';
+    this.memSendChunkSize = checkedSize(config.memSendChunkSize, DEFAULT_MEM_SEND_CHUNK, 1, 0x7fffffff, 'memSendChunkSize');
+    const codec =
+      config.headerCodec ??
+      createHeaderCodec({ version, side, encoding: this.headerEncoding, maxInflatedSize: maxHeaderBlockSize });
+    this.core = new SessionCore(side, facts, sink, config.autoWindowUpdate ?? true);
+    this.sender = new Sender(this.core, codec.encoder, dataChunkSize);
+    this.decoder = new FrameDecoder({
+      facts,
+      headers: codec.decoder,
+      sink: new Receiver(this.core),
+      maxControlFrameLength,
+    });
+  }
+
+  // ---- bytes in ----
+
+  /**
+   * Consumes all of `data` and returns its length. Events fire as frames
+   * complete; DATA payloads reach the sink as views of `data`, so nothing on
+   * the DATA path is copied. An exception thrown by the sink is rethrown
+   * once all of `data` has been processed.
+   */
+  memRecv(data: Uint8Array): number {
+    if (!(data instanceof Uint8Array)) throw new InvalidArgumentError('memRecv expects a Uint8Array');
+    this.decoder.push(data);
+    this.core.rethrowPending();
+    return data.length;
+  }
+
+  // ---- bytes out ----
+
+  /**
+   * Returns the next bytes to write, or null when nothing is pending. The
+   * buffer is new and never reused by the session, so it may be kept (a
+   * socket write holds on to it). Several frames may share one buffer.
+   */
+  memSend(): Uint8Array | null {
+    const chunks = this.memSendv();
+    if (chunks === null) return null;
+    return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
+  }
+
+  /**
+   * Like memSend, but as a list of views: frame heads and DATA payloads
+   * exactly as the data sources returned them, for writev-style output with
+   * no copy at all.
+   */
+  memSendv(): Uint8Array[] | null {
+    let chunks = this.unsent;
+    this.unsent = [];
+    let total = 0;
+    for (const c of chunks) total += c.length;
+    this.sender.beginPass();
+    while (total < this.memSendChunkSize) {
+      const frame = this.sender.next();
+      if (frame === null) break;
+      chunks.push(frame.head);
+      if (frame.payload !== null && frame.payload.length > 0) chunks.push(frame.payload);
+      total += frame.length;
+      this.sender.sent(frame);
+    }
+    if (this.core.pendingError !== null) {
+      // Keep the bytes for the next call: a callback's exception must not lose frames.
+      this.unsent = chunks;
+      chunks = [];
+      this.core.rethrowPending();
+    }
+    return chunks.length > 0 ? chunks : null;
+  }
+
+  /**
+   * The frame-at-a-time send interface that send() uses: prepares one frame
+   * (firing before-ctrl-send), or returns null. Call frameSent() once all
+   * of it has been written, and beginSendPass() at the start of each pass.
+   */
+  nextFrame(): PreparedFrame | null {
+    return this.sender.next();
+  }
+
+  frameSent(frame: PreparedFrame): void {
+    this.sender.sent(frame);
+  }
+
+  beginSendPass(): void {
+    this.sender.beginPass();
+  }
+
+  /** Rethrows the exception a callback raised during the current call, if any. */
+  rethrowPending(): void {
+    this.core.rethrowPending();
+  }
+
+  // ---- state ----
+
+  /** spdylay's want_read: false once a failing GOAWAY is out, or after GOAWAY with no stream left. */
+  wantRead(): boolean {
+    const s = this.core;
+    if (s.isTerminated) return false;
+    return s.goawayFlags === 0 || s.streams.size > 0;
+  }
+
+  /**
+   * spdylay's want_write, except that frames already queued after a GOAWAY
+   * (the GOAWAY itself, RST_STREAMs, PING echoes) still count: spdylay
+   * reports false there and a loop driven by it never sends them (test:
+   * "wantWrite stays true until the failing GOAWAY is sent").
+   */
+  wantWrite(): boolean {
+    const s = this.core;
+    if (s.isTerminated) return false;
+    if (this.unsent.length > 0) return true;
+    if (s.goawayFlags === 0 || s.streams.size > 0) return this.sender.hasPending;
+    return s.queue.hasMain;
+  }
+
+  /** User data of a stream we opened; null for unknown streams and the peer's streams. */
+  getStreamUserData(streamId: number): unknown {
+    const stream = this.core.streams.get(streamId);
+    if (stream === undefined || !this.core.isMyStreamId(streamId)) return null;
+    return stream.userData ?? null;
+  }
+
+  getOutboundQueueSize(): number {
+    return this.core.queue.size;
+  }
+
+  getPriLowest(): number {
+    return this.facts.priLowest;
+  }
+
+  /** Whether stream `streamId` exists (open or half-closed). */
+  isStreamOpen(streamId: number): boolean {
+    return this.core.streams.has(streamId);
+  }
+
+  /**
+   * Puts DATA deferred by its source (ERR_DEFERRED) back in the queue and
+   * returns true. Returns false when the DATA waits for flow-control window,
+   * which only the peer can open. Throws InvalidArgumentError when the
+   * stream does not exist or has no deferred DATA (as spdylay and the
+   * python-spdylay tests do).
+   */
+  resumeData(streamId: number): boolean {
+    const stream = this.core.streams.get(streamId);
+    if (stream === undefined || stream.deferred === null) {
+      throw new InvalidArgumentError(`stream ${String(streamId)} has no deferred DATA`);
+    }
+    if (stream.deferredByFlowControl) return false;
+    this.core.queue.push(stream.detachDeferred()!);
+    return true;
+  }
+
+  failSession(statusCode: number): void {
+    this.core.failSession(checkedUint32(statusCode, 'statusCode'));
+  }
+
+  // ---- submit ----
+
+  submitRequest(pri: number, nv: readonly NameValue[], data?: DataSource | null, streamUserData?: unknown): void {
+    const flags = data ? 0 : CTRL_FLAG_FIN;
+    this.submitSynStreamShared(flags, pri, nv, 0, data ?? null, streamUserData);
+  }
+
+  submitSynStream(flags: number, pri: number, nv: readonly NameValue[], assocStreamId = 0, streamUserData?: unknown): void {
+    checkedFlags(flags);
+    this.submitSynStreamShared(flags & (CTRL_FLAG_FIN | CTRL_FLAG_UNIDIRECTIONAL), pri, nv, checkedStreamId(assocStreamId, 'assocStreamId', true), null, streamUserData);
+  }
+
+  submitResponse(streamId: number, nv: readonly NameValue[], data?: DataSource | null): void {
+    const flags = data ? 0 : CTRL_FLAG_FIN;
+    this.submitReplyLike(SYN_REPLY, flags, streamId, nv, data ?? null);
+  }
+
+  submitSynReply(flags: number, streamId: number, nv: readonly NameValue[]): void {
+    checkedFlags(flags);
+    this.submitReplyLike(SYN_REPLY, flags & CTRL_FLAG_FIN, streamId, nv, null);
+  }
+
+  submitHeaders(flags: number, streamId: number, nv: readonly NameValue[]): void {
+    checkedFlags(flags);
+    this.submitReplyLike(HEADERS, flags & CTRL_FLAG_FIN, streamId, nv, null);
+  }
+
+  submitData(streamId: number, flags: number, data: DataSource): void {
+    checkedFlags(flags);
+    if (data === null || typeof data !== 'object' || typeof data.read !== 'function') {
+      throw new InvalidArgumentError('submitData needs a data provider');
+    }
+    this.core.addData(checkedStreamId(streamId, 'streamId'), flags & DATA_FLAG_FIN, data);
+  }
+
+  submitRstStream(streamId: number, statusCode: number): void {
+    this.core.addRstStream(checkedStreamId(streamId, 'streamId'), checkedUint32(statusCode, 'statusCode'));
+  }
+
+  /** Queues a PING with the next id of our parity (clients odd, servers even), wrapping past 2^31-1. */
+  submitPing(): void {
+    const s = this.core;
+    if (s.nextUniqueId > MAX_31BIT) s.nextUniqueId = s.isServer ? 2 : 1;
+    const id = s.nextUniqueId;
+    s.nextUniqueId += 2;
+    s.addPing(id);
+  }
+
+  /** Queues GOAWAY naming the highest stream id the peer has opened so far. */
+  submitGoaway(statusCode: number): void {
+    this.core.addGoaway(this.core.lastRecvStreamId, checkedUint32(statusCode, 'statusCode'));
+  }
+
+  /**
+   * Queues SETTINGS. Ids must be 1..SETTINGS_MAX and unique (else
+   * InvalidArgumentError, nothing changed); entries are sent sorted by id.
+   * As in spdylay, the values take effect locally at once: a lower
+   * MAX_CONCURRENT_STREAMS refuses the peer's next streams, and
+   * INITIAL_WINDOW_SIZE sets the automatic WINDOW_UPDATE threshold.
+   */
+  submitSettings(flags: number, iv: readonly SettingsEntry[]): void {
+    checkedFlags(flags);
+    if (!Array.isArray(iv)) throw new InvalidArgumentError('iv must be an array of [settingsId, flags, value]');
+    const seen = new Set<number>();
+    const entries: SettingsEntry[] = [];
+    for (const entry of iv) {
+      if (!Array.isArray(entry) || entry.length !== 3) {
+        throw new InvalidArgumentError('each settings entry must be [settingsId, flags, value]');
+      }
+      const [id, entryFlags, value] = entry;
+      if (!isValidSettingsId(id) || seen.has(id)) {
+        throw new InvalidArgumentError(`settings id ${String(id)} is unknown or repeated`);
+      }
+      seen.add(id);
+      entries.push([id, checkedFlags(entryFlags), checkedUint32(value, 'settings value')]);
+    }
+    entries.sort((a, b) => a[0] - b[0]);
+    const s = this.core;
+    s.addControl({ type: SETTINGS, version: this.facts.wireVersion, flags, length: 0, iv: entries });
+    for (const [id, , value] of entries) {
+      s.localSettings[id] = value;
+      if (id === SETTINGS_INITIAL_WINDOW_SIZE) s.raiseRecvWindowCeiling(value);
+    }
+  }
+
+  /**
+   * Queues WINDOW_UPDATE granting `deltaWindowSize` more bytes on a stream
+   * (or, in SPDY/3.1, stream 0: the session). Throws InvalidArgumentError
+   * for a delta outside 1..2^31-1 and StreamClosedError for a stream that
+   * does not exist.
+   */
+  submitWindowUpdate(streamId: number, deltaWindowSize: number): void {
+    const s = this.core;
+    checkedStreamId(streamId, 'streamId', true);
+    if (!Number.isInteger(deltaWindowSize) || deltaWindowSize <= 0 || deltaWindowSize > MAX_31BIT) {
+      throw new InvalidArgumentError(`deltaWindowSize must be 1..2^31-1, got ${String(deltaWindowSize)}`);
+    }
+    if (streamId === 0) {
+      s.sessionRecvUnacked -= Math.min(deltaWindowSize, s.sessionRecvUnacked);
+    } else {
+      const stream = s.streams.get(streamId);
+      if (stream === undefined) throw new StreamClosedError(`stream ${streamId} is not open`);
+      stream.recvUnacked -= Math.min(deltaWindowSize, stream.recvUnacked);
+    }
+    s.addWindowUpdate(streamId, deltaWindowSize);
+  }
+
+  private submitSynStreamShared(
+    flags: number,
+    pri: number,
+    nv: readonly NameValue[],
+    assocStreamId: number,
+    data: DataSource | null,
+    streamUserData: unknown,
+  ): void {
+    const s = this.core;
+    if (!Number.isInteger(pri) || pri < 0 || pri > 255) {
+      throw new InvalidArgumentError(`priority must be an integer 0..${this.facts.priLowest}, got ${String(pri)}`);
+    }
+    // spdylay clamps a priority below the lowest to the lowest.
+    const clamped = Math.min(pri, this.facts.priLowest);
+    const prepared = prepareNv(nv, this.facts, this.headerEncoding);
+    // Ids are assigned at send time; refuse now what could never get one
+    // (spdylay reports this only through on_ctrl_not_send).
+    if (s.nextStreamId + 2 * s.pendingSynStreams > MAX_31BIT) {
+      throw new SpdylayError('stream ids are exhausted: open a new session', ERR_STREAM_ID_NOT_AVAILABLE);
+    }
+    // Only a server pushes; spdylay silently drops a client's associated id.
+    const assoc = s.isServer ? assocStreamId : 0;
+    const frame: SynStreamRecord = {
+      type: SYN_STREAM,
+      version: this.facts.wireVersion,
+      flags,
+      length: 0,
+      streamId: 0,
+      assocStreamId: assoc,
+      pri: clamped,
+      slot: 0,
+      nv: prepared.nv,
+    };
+    s.pendingSynStreams++;
+    s.addControl(frame, { dataSource: data, streamUserData: streamUserData ?? null, wireNv: prepared.wireNv });
+  }
+
+  private submitReplyLike(
+    type: typeof SYN_REPLY | typeof HEADERS,
+    flags: number,
+    streamId: number,
+    nv: readonly NameValue[],
+    data: DataSource | null,
+  ): void {
+    checkedStreamId(streamId, 'streamId');
+    const prepared = prepareNv(nv, this.facts, this.headerEncoding);
+    const frame: SynReplyRecord | HeadersRecord = {
+      type,
+      version: this.facts.wireVersion,
+      flags,
+      length: 0,
+      streamId,
+      nv: prepared.nv,
+    };
+    this.core.addControl(frame, { dataSource: data, wireNv: prepared.wireNv });
+  }
+}
+
+function checkedSize(value: number | undefined, fallback: number, min: number, max: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(`config.${name} must be an integer ${min}..${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkedFlags(flags: number): number {
+  if (!Number.isInteger(flags) || flags < 0 || flags > 0xff) {
+    throw new InvalidArgumentError(`flags must be an integer 0..255, got ${String(flags)}`);
+  }
+  return flags;
+}
+
+function checkedStreamId(streamId: number, name: string, zeroAllowed = false): number {
+  if (!Number.isInteger(streamId) || streamId < (zeroAllowed ? 0 : 1) || streamId > MAX_31BIT) {
+    throw new InvalidArgumentError(`${name} must be an integer ${zeroAllowed ? 0 : 1}..2^31-1, got ${String(streamId)}`);
+  }
+  return streamId;
+}
+
+function checkedUint32(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new InvalidArgumentError(`${name} must be an integer 0..2^32-1, got ${String(value)}`);
+  }
+  return value;
+}
+
+export type { PreparedFrame };

@@ -1,0 +1,453 @@
+/**
+ * The receiving half of the session: frames from the decoder in, stream
+ * state changes, queued answers (RST_STREAM, GOAWAY, PING echoes, automatic
+ * WINDOW_UPDATE) and events out. Each handler follows spdylay's
+ * spdylay_session_on_*_received; where spdylay departs from the SPDY drafts
+ * the draft wins, and the handler says so and names its test.
+ *
+ * Peer violations never throw: they become RST_STREAM (a stream error) or a
+ * GOAWAY (a session error) plus the matching event.
+ */
+import {
+  CTRL_FLAG_FIN,
+  CTRL_FLAG_UNIDIRECTIONAL,
+  DATA_FLAG_FIN,
+  ERR_FRAME_TOO_LARGE,
+  ERR_INVALID_HEADER_BLOCK,
+  FLOW_CONTROL_ERROR,
+  FRAME_TOO_LARGE,
+  GOAWAY_PROTOCOL_ERROR,
+  HEADERS,
+  INVALID_STREAM,
+  OK,
+  PROTOCOL_ERROR,
+  REFUSED_STREAM,
+  SETTINGS_INITIAL_WINDOW_SIZE,
+  SETTINGS_MAX,
+  STREAM_ALREADY_CLOSED,
+  STREAM_IN_USE,
+  SYN_REPLY,
+  SYN_STREAM,
+  UNSUPPORTED_VERSION,
+  WINDOW_UPDATE,
+} from '../constants.js';
+import type { FrameSink } from '../frame/sink.js';
+import type {
+  ControlFrameRecord,
+  GoawayRecord,
+  HeaderFrameRecord,
+  HeadersRecord,
+  PingRecord,
+  RstStreamRecord,
+  SettingsRecord,
+  SynReplyRecord,
+  SynStreamRecord,
+  WindowUpdateRecord,
+} from '../frame/types.js';
+import { mapNamesFrom2 } from '../headers/nv.js';
+import { INITIAL_WINDOW_SIZE, MAX_31BIT } from '../wire.js';
+import { GOAWAY_RECV, GOAWAY_SEND, SessionCore } from './core.js';
+import { reopenFlowControlDeferred } from './flow.js';
+import { SHUT_RD, SHUT_WR, StreamState } from './stream.js';
+import type { Stream } from './stream.js';
+
+export class Receiver implements FrameSink {
+  /** The DATA frame being received: its stream and whether its payload is dropped. */
+  private dataStream: Stream | undefined = undefined;
+  private dataIgnored = false;
+  private dataRemaining = 0;
+  /** Set once the peer overran the session window: the session is failing. */
+  private sessionOverrun = false;
+
+  constructor(private readonly s: SessionCore) {}
+
+  onControlFrame(frame: ControlFrameRecord): void {
+    // spdylay drops a control frame whose version is not the session's, except
+    // SYN_STREAM, which it answers with UNSUPPORTED_VERSION (validate_syn_stream).
+    if (frame.version !== this.s.facts.wireVersion && frame.type !== SYN_STREAM) return;
+    switch (frame.type) {
+      case SYN_STREAM:
+        return this.onSynStream(this.withSpdy3Names(frame));
+      case SYN_REPLY:
+        return this.onSynReply(this.withSpdy3Names(frame));
+      case HEADERS:
+        return this.onHeaders(this.withSpdy3Names(frame));
+      case 3:
+        return this.onRstStream(frame);
+      case 4:
+        return this.onSettings(frame);
+      case 6:
+        return this.onPing(frame);
+      case 7:
+        return this.onGoaway(frame);
+      case WINDOW_UPDATE:
+        return this.onWindowUpdate(frame);
+      case 5: // NOOP: SPDY/2 defines it as ignorable.
+      case 10: // CREDENTIAL: spdylay takes no action on it.
+        return;
+    }
+  }
+
+  onHeaderBlockError(frame: HeaderFrameRecord, error: number, head: Uint8Array, payload: Uint8Array): void {
+    if (error === ERR_INVALID_HEADER_BLOCK || error === ERR_FRAME_TOO_LARGE) {
+      // A stream error: the zlib context is still in step, only this stream suffers.
+      this.handleInvalidStream(frame, frame.streamId, error === ERR_FRAME_TOO_LARGE ? FRAME_TOO_LARGE : PROTOCOL_ERROR);
+      return;
+    }
+    // A broken compression context cannot be recovered: session error.
+    this.onParseError(frame.type, head, payload, error);
+  }
+
+  onParseError(type: number, head: Uint8Array, payload: Uint8Array, errorCode: number): void {
+    this.s.emit({ type: 'ctrl-recv-parse-error', frameType: type, head, payload, errorCode });
+    this.s.failSession(GOAWAY_PROTOCOL_ERROR);
+  }
+
+  onUnknownFrame(head: Uint8Array, payload: Uint8Array): void {
+    this.s.emit({ type: 'unknown-ctrl-recv', head, payload });
+  }
+
+  // ---- DATA ----
+
+  onDataBegin(streamId: number, _flags: number, length: number): void {
+    const stream = this.s.streams.get(streamId);
+    this.dataStream = stream;
+    this.dataIgnored = stream === undefined || !this.dataAllowed(stream);
+    this.dataRemaining = length;
+  }
+
+  onDataChunk(streamId: number, flags: number, chunk: Uint8Array): void {
+    const s = this.s;
+    const length = chunk.length;
+    this.dataRemaining -= length;
+    // Session-level flow control counts every DATA byte, even of frames we
+    // drop: the peer counted them against its window too.
+    if (s.facts.sessionFlowControl && !this.consumeSessionWindow(length)) return;
+    if (this.dataIgnored) return;
+    const stream = this.dataStream!;
+    if (s.facts.streamFlowControl && !this.consumeStreamWindow(stream, length, flags)) return;
+    s.emit({ type: 'data-chunk-recv', flags, streamId, data: chunk });
+  }
+
+  onDataEnd(streamId: number, flags: number, length: number): void {
+    const stream = this.dataStream;
+    const ignored = this.dataIgnored;
+    this.dataStream = undefined;
+    this.dataIgnored = false;
+    if (stream !== undefined && !ignored) {
+      this.s.emit({ type: 'data-recv', flags, streamId, length });
+      if (flags & DATA_FLAG_FIN) {
+        if (!this.s.isMyStreamId(streamId)) this.s.emit({ type: 'request-recv', streamId });
+        stream.shutdown(SHUT_RD);
+        this.s.closeStreamIfShutRdwr(stream);
+      }
+      return;
+    }
+    if (ignored) this.rejectData(streamId, stream);
+  }
+
+  /** spdylay's check_data_recv_allowed. */
+  private dataAllowed(stream: Stream): boolean {
+    if (stream.shutFlags & SHUT_RD) return false;
+    if (this.s.isMyStreamId(stream.id)) return stream.state === StreamState.OPENED;
+    return stream.state !== StreamState.CLOSING;
+  }
+
+  /**
+   * Answers a DATA frame that was not accepted. spdylay ignores DATA for
+   * streams that are not open and tears the whole session down for the rest;
+   * the SPDY drafts ask for stream errors, and that is what we send
+   * (tests: "DATA on a stream that is not open gets INVALID_STREAM",
+   * "DATA before SYN_REPLY gets PROTOCOL_ERROR", "DATA after FIN gets
+   * STREAM_ALREADY_CLOSED").
+   */
+  private rejectData(streamId: number, stream: Stream | undefined): void {
+    const s = this.s;
+    if (stream === undefined) {
+      if (streamId === 0) {
+        s.failSession(GOAWAY_PROTOCOL_ERROR);
+      } else if (!(s.goawayFlags & GOAWAY_SEND)) {
+        // Draft 3 §2.2.2: DATA for a stream that is not open, before we sent
+        // GOAWAY, is a stream error INVALID_STREAM.
+        s.addRstStream(streamId, INVALID_STREAM);
+      }
+      return;
+    }
+    if (stream.state === StreamState.CLOSING) return; // Our RST_STREAM is on its way: a race, not an error.
+    if (stream.shutFlags & SHUT_RD) {
+      // Draft 3 §2.3.6: DATA after the sender's FIN gets STREAM_ALREADY_CLOSED
+      // (SPDY/2, which lacks that code: PROTOCOL_ERROR).
+      s.addRstStream(streamId, s.facts.wireVersion === 2 ? PROTOCOL_ERROR : STREAM_ALREADY_CLOSED);
+    } else {
+      // Draft 3 §2.2.2: DATA before the SYN_REPLY is a stream error PROTOCOL_ERROR.
+      s.addRstStream(streamId, PROTOCOL_ERROR);
+    }
+  }
+
+  /**
+   * Counts `length` bytes against the session receive window. spdylay never
+   * checks that the peer stays inside it; SPDY/3.1 makes an overrun a
+   * session error (test: "a peer overrunning the session window gets
+   * GOAWAY"). Returns false when the session has failed.
+   */
+  private consumeSessionWindow(length: number): boolean {
+    const s = this.s;
+    s.sessionRecvBudget -= length;
+    if (s.sessionRecvBudget < 0) {
+      this.dataIgnored = true;
+      if (!this.sessionOverrun) {
+        this.sessionOverrun = true;
+        s.failSession(GOAWAY_PROTOCOL_ERROR);
+      }
+      return false;
+    }
+    s.sessionRecvUnacked += length;
+    if (s.autoWindowUpdate && s.sessionRecvUnacked >= INITIAL_WINDOW_SIZE / 2) {
+      s.addWindowUpdate(0, s.sessionRecvUnacked);
+      s.sessionRecvUnacked = 0;
+    }
+    return true;
+  }
+
+  /**
+   * Counts `length` bytes against the stream's receive window: an overrun is
+   * RST_STREAM FLOW_CONTROL_ERROR (beyond spdylay, which never checks; test
+   * "a peer overrunning a stream window gets FLOW_CONTROL_ERROR"). Like
+   * spdylay, the automatic WINDOW_UPDATE is sent once half the initial
+   * window is unacknowledged, and not for the bytes that end a stream.
+   */
+  private consumeStreamWindow(stream: Stream, length: number, flags: number): boolean {
+    const s = this.s;
+    stream.recvBudget -= length;
+    if (stream.recvBudget < 0) {
+      this.dataIgnored = true;
+      s.addRstStream(stream.id, FLOW_CONTROL_ERROR);
+      return false;
+    }
+    const endsStream = this.dataRemaining === 0 && (flags & DATA_FLAG_FIN) !== 0;
+    if (endsStream) return true;
+    stream.recvUnacked += length;
+    if (s.autoWindowUpdate && stream.recvUnacked >= s.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]! / 2) {
+      s.addWindowUpdate(stream.id, stream.recvUnacked);
+      stream.recvUnacked = 0;
+    }
+    return true;
+  }
+
+  // ---- control frames ----
+
+  /** SPDY/2 sessions present SPDY/3 names (`url` → `:path` ...), as spdylay's nv_2to3. */
+  private withSpdy3Names<T extends HeaderFrameRecord>(frame: T): T {
+    if (this.s.facts.wireVersion === 2) frame.nv = mapNamesFrom2(frame.nv);
+    return frame;
+  }
+
+  /** Queues RST_STREAM and reports the frame as invalid (spdylay's handle_invalid_stream). */
+  private handleInvalidStream(frame: ControlFrameRecord, streamId: number, statusCode: number): void {
+    this.s.addRstStream(streamId, statusCode);
+    this.s.emit({ type: 'invalid-ctrl-recv', frame, statusCode });
+  }
+
+  private onSynStream(frame: SynStreamRecord): void {
+    const s = this.s;
+    // After GOAWAY either way, new streams are neither accepted nor answered.
+    if (s.goawayFlags) return;
+    let statusCode: number;
+    if (frame.streamId === s.lastRecvStreamId) {
+      // Draft 3 §2.3.2: the same stream id twice is a stream error.
+      statusCode = PROTOCOL_ERROR;
+    } else if (!s.isNewPeerStreamId(frame.streamId)) {
+      // Draft 3 §2.3.2: an id below one already used (or of our parity) is a session error.
+      s.emit({ type: 'invalid-ctrl-recv', frame, statusCode: PROTOCOL_ERROR });
+      s.failSession(GOAWAY_PROTOCOL_ERROR);
+      return;
+    } else {
+      s.lastRecvStreamId = frame.streamId;
+      statusCode = this.validateSynStream(frame);
+    }
+    if (statusCode !== 0) {
+      this.handleInvalidStream(frame, frame.streamId, statusCode);
+      return;
+    }
+    const flags = frame.flags;
+    const fin = (flags & CTRL_FLAG_FIN) !== 0;
+    const unidirectional = (flags & CTRL_FLAG_UNIDIRECTIONAL) !== 0;
+    // A unidirectional stream that is already finished needs no stream at all.
+    if (!(fin && unidirectional)) {
+      const stream = s.openStream(frame.streamId, flags, frame.pri, StreamState.OPENING, null);
+      if (fin) stream.shutdown(SHUT_RD);
+      if (unidirectional) stream.shutdown(SHUT_WR);
+      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.pushed.push(frame.streamId);
+    }
+    s.emit({ type: 'ctrl-recv', frame });
+    if (fin) {
+      s.emit({ type: 'request-recv', streamId: frame.streamId });
+      if (unidirectional) s.emit({ type: 'stream-close', streamId: frame.streamId, statusCode: OK });
+    }
+  }
+
+  /** spdylay's validate_syn_stream: 0 or the RST_STREAM status to answer with. */
+  private validateSynStream(frame: SynStreamRecord): number {
+    const s = this.s;
+    if (frame.version !== s.facts.wireVersion) return UNSUPPORTED_VERSION;
+    if (s.isServer) {
+      // Clients cannot push.
+      if (frame.assocStreamId !== 0 || frame.flags & CTRL_FLAG_UNIDIRECTIONAL) return PROTOCOL_ERROR;
+    } else {
+      // A server's SYN_STREAM is a push: it must name its parent (SPDY/2 §2.6.1)
+      // and, as spdylay requires, be unidirectional towards us.
+      if (frame.assocStreamId === 0) return INVALID_STREAM;
+      if (!(frame.flags & CTRL_FLAG_UNIDIRECTIONAL) || !s.streams.has(frame.assocStreamId)) return PROTOCOL_ERROR;
+    }
+    // spdylay follows mod_spdy: over our limit, the stream is refused.
+    if (s.incomingStreamsAtMax) return REFUSED_STREAM;
+    return 0;
+  }
+
+  private onSynReply(frame: SynReplyRecord): void {
+    const s = this.s;
+    const stream = s.streams.get(frame.streamId);
+    let statusCode = PROTOCOL_ERROR;
+    if (stream !== undefined && !(stream.shutFlags & SHUT_RD) && s.isMyStreamId(frame.streamId)) {
+      if (stream.state === StreamState.OPENING) {
+        stream.state = StreamState.OPENED;
+        s.emit({ type: 'ctrl-recv', frame });
+        if (frame.flags & CTRL_FLAG_FIN) {
+          stream.shutdown(SHUT_RD);
+          s.closeStreamIfShutRdwr(stream);
+        }
+        return;
+      }
+      // Our RST_STREAM for it is queued: the reply crossed it. Drop it.
+      if (stream.state === StreamState.CLOSING) return;
+      // Draft 3 §2.6.2: a second SYN_REPLY is STREAM_IN_USE (SPDY/2 lacks the code).
+      if (s.facts.wireVersion === 3) statusCode = STREAM_IN_USE;
+    }
+    this.handleInvalidStream(frame, frame.streamId, statusCode);
+  }
+
+  private onHeaders(frame: HeadersRecord): void {
+    const s = this.s;
+    const stream = s.streams.get(frame.streamId);
+    if (stream !== undefined && !(stream.shutFlags & SHUT_RD)) {
+      const fin = (frame.flags & CTRL_FLAG_FIN) !== 0;
+      if (s.isMyStreamId(frame.streamId)) {
+        if (stream.state === StreamState.OPENED) {
+          s.emit({ type: 'ctrl-recv', frame });
+          if (fin) {
+            stream.shutdown(SHUT_RD);
+            s.closeStreamIfShutRdwr(stream);
+          }
+          return;
+        }
+        if (stream.state === StreamState.CLOSING) return;
+      } else {
+        // The peer's stream may carry HEADERS until its FIN; a CLOSING stream
+        // drops them (our RST is on its way).
+        if (stream.state !== StreamState.CLOSING) {
+          s.emit({ type: 'ctrl-recv', frame });
+          if (fin) {
+            s.emit({ type: 'request-recv', streamId: frame.streamId });
+            stream.shutdown(SHUT_RD);
+            s.closeStreamIfShutRdwr(stream);
+          }
+        }
+        return;
+      }
+    }
+    this.handleInvalidStream(frame, frame.streamId, PROTOCOL_ERROR);
+  }
+
+  private onRstStream(frame: RstStreamRecord): void {
+    const s = this.s;
+    s.emit({ type: 'ctrl-recv', frame });
+    // A client cancelling a stream also cancels what was pushed for it.
+    if (s.isServer && !s.isMyStreamId(frame.streamId) && frame.statusCode === 5 /* CANCEL */) {
+      s.closePushedStreams(frame.streamId, frame.statusCode);
+    }
+    s.closeStream(frame.streamId, frame.statusCode);
+  }
+
+  private onSettings(frame: SettingsRecord): void {
+    const s = this.s;
+    const seen = new Array<boolean>(SETTINGS_MAX + 1).fill(false);
+    for (const [id, , value] of frame.iv) {
+      // Draft 3 §2.6.4: of several values for one id, the first counts.
+      if (id < 1 || id > SETTINGS_MAX || seen[id]) continue;
+      seen[id] = true;
+      if (id === SETTINGS_INITIAL_WINDOW_SIZE && s.facts.streamFlowControl) {
+        // Values of 2^31 and above would overflow the windows: spdylay skips
+        // applying them to open streams but still records them.
+        if (value <= MAX_31BIT) this.applyInitialWindowSize(value);
+      }
+      s.remoteSettings[id] = value;
+    }
+    s.emit({ type: 'ctrl-recv', frame });
+  }
+
+  /** Draft 3 §2.6.4: a new INITIAL_WINDOW_SIZE moves every open stream's window by the difference. */
+  private applyInitialWindowSize(value: number): void {
+    const s = this.s;
+    const delta = value - s.remoteSettings[SETTINGS_INITIAL_WINDOW_SIZE]!;
+    for (const stream of s.streams.values()) stream.sendWindow += delta;
+    reopenFlowControlDeferred(s);
+  }
+
+  private onPing(frame: PingRecord): void {
+    const s = this.s;
+    const id = frame.uniqueId;
+    if (id === 0) return;
+    if (s.lastPingUniqueId === id) {
+      // The echo of our PING; forget the id so a repeat is not taken as one.
+      s.lastPingUniqueId = 0;
+      s.emit({ type: 'ctrl-recv', frame });
+    } else if ((id % 2 === 1) === s.isServer) {
+      // The peer's PING: echo it.
+      s.addPing(id);
+      s.emit({ type: 'ctrl-recv', frame });
+    }
+  }
+
+  private onGoaway(frame: GoawayRecord): void {
+    const s = this.s;
+    s.lastGoodStreamId = frame.lastGoodStreamId;
+    s.goawayFlags |= GOAWAY_RECV;
+    s.emit({ type: 'ctrl-recv', frame });
+    // Streams of ours above last-good-stream-id were never processed by the
+    // peer and never will be (draft 3 §2.6.6). spdylay leaves them open for
+    // ever; we close them as REFUSED_STREAM so nothing waits on them (test:
+    // "GOAWAY closes our streams above last-good-stream-id").
+    for (const stream of [...s.streams.values()]) {
+      if (s.isMyStreamId(stream.id) && stream.id > frame.lastGoodStreamId && stream.state !== StreamState.INITIAL) {
+        s.closeStream(stream.id, REFUSED_STREAM);
+      }
+    }
+  }
+
+  private onWindowUpdate(frame: WindowUpdateRecord): void {
+    const s = this.s;
+    if (!s.facts.streamFlowControl) return; // SPDY/2 has no flow control; spdylay ignores it.
+    const delta = frame.deltaWindowSize;
+    if (frame.streamId === 0 && s.facts.sessionFlowControl) {
+      if (MAX_31BIT - delta < s.sessionSendWindow) {
+        s.emit({ type: 'invalid-ctrl-recv', frame, statusCode: PROTOCOL_ERROR });
+        s.failSession(GOAWAY_PROTOCOL_ERROR);
+        return;
+      }
+      s.sessionSendWindow += delta;
+      if (s.sessionSendWindow > 0) reopenFlowControlDeferred(s);
+      s.emit({ type: 'ctrl-recv', frame });
+      return;
+    }
+    const stream = s.streams.get(frame.streamId);
+    if (stream === undefined) return;
+    if (MAX_31BIT - delta < stream.sendWindow) {
+      // Draft 3 §2.6.8: a window above 2^31-1 is FLOW_CONTROL_ERROR.
+      this.handleInvalidStream(frame, frame.streamId, FLOW_CONTROL_ERROR);
+      return;
+    }
+    stream.sendWindow += delta;
+    if (stream.sendWindow > 0) reopenFlowControlDeferred(s, stream);
+    s.emit({ type: 'ctrl-recv', frame });
+  }
+}

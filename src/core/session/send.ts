@@ -1,0 +1,343 @@
+/**
+ * The sending half of the session: picks the next outbound item, checks it
+ * against the stream and session state, encodes it, and applies its effects
+ * once it has been written. Follows spdylay_session_prep_frame and
+ * spdylay_session_after_frame_sent.
+ *
+ * Every check happens before header compression: a frame that is refused is
+ * never compressed, so the peer's inflater stays in step with every frame we
+ * do send.
+ */
+import {
+  CANCEL,
+  CTRL_FLAG_FIN,
+  CTRL_FLAG_UNIDIRECTIONAL,
+  DATA_FLAG_FIN,
+  ERR_DEFERRED,
+  ERR_DEFERRED_DATA_EXIST,
+  ERR_FRAME_TOO_LARGE,
+  ERR_GOAWAY_ALREADY_SENT,
+  ERR_INVALID_STREAM_ID,
+  ERR_INVALID_STREAM_STATE,
+  ERR_STREAM_CLOSED,
+  ERR_STREAM_CLOSING,
+  ERR_STREAM_ID_NOT_AVAILABLE,
+  ERR_STREAM_SHUT_WR,
+  ERR_SYN_STREAM_NOT_ALLOWED,
+  GOAWAY,
+  GOAWAY_INTERNAL_ERROR,
+  HEADERS,
+  INTERNAL_ERROR,
+  PING,
+  READ_EOF,
+  RST_STREAM,
+  SYN_REPLY,
+  SYN_STREAM,
+  WINDOW_UPDATE,
+} from '../constants.js';
+import { CallbackFailureError, TemporalCallbackFailureError } from '../errors.js';
+import { encodeControlFrame, encodeDataHead } from '../frame/encoder.js';
+import type { HeaderBlockEncoder } from '../headers/codec.js';
+import { MAX_31BIT } from '../wire.js';
+import { GOAWAY_SEND, SessionCore } from './core.js';
+import { nextDataReadLength } from './flow.js';
+import { ITEM_CTRL } from './outbound.js';
+import type { OutboundCtrlItem, OutboundDataItem, OutboundItem } from './outbound.js';
+import { SHUT_RD, SHUT_WR, StreamState } from './stream.js';
+import type { Stream } from './stream.js';
+
+/** A frame ready to be written: control frames in `head` alone, DATA as head plus payload view. */
+export interface PreparedFrame {
+  readonly item: OutboundItem;
+  readonly head: Uint8Array;
+  /** DATA payload, a view of what the data source returned (never copied). */
+  readonly payload: Uint8Array | null;
+  /** head.length + payload length. */
+  readonly length: number;
+  /** DATA: the flags as sent (FIN only on the last frame). */
+  readonly dataFlags: number;
+}
+
+export class Sender {
+  /** A DATA item that keeps the line because nothing of higher priority waits (spdylay's DATA chain). */
+  private continued: OutboundDataItem | null = null;
+  /** Items whose source gave no bytes and no EOF: retried on the next pass, so a pass never spins. */
+  private yielded: OutboundDataItem[] = [];
+
+  constructor(
+    private readonly s: SessionCore,
+    private readonly headers: HeaderBlockEncoder,
+    private readonly dataChunkSize: number,
+  ) {}
+
+  /** True when a call to next() could produce a frame. */
+  get hasPending(): boolean {
+    const s = this.s;
+    return (
+      this.continued !== null ||
+      this.yielded.length > 0 ||
+      s.queue.hasMain ||
+      (s.queue.hasSynStreams && !s.outgoingStreamsAtMax)
+    );
+  }
+
+  /** Starts a send pass: sources that yielded in the last pass get another turn. */
+  beginPass(): void {
+    for (const item of this.yielded) this.s.requeue(item);
+    this.yielded.length = 0;
+  }
+
+  /** Prepares the next frame, or returns null when nothing can be sent now. */
+  next(): PreparedFrame | null {
+    const s = this.s;
+    for (;;) {
+      let item: OutboundItem | undefined;
+      if (this.continued !== null) {
+        item = this.continued;
+        this.continued = null;
+      } else {
+        item = s.queue.pop(s.outgoingStreamsAtMax);
+      }
+      if (item === undefined) return null;
+      if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) s.pendingSynStreams--;
+      const frame = item.kind === ITEM_CTRL ? this.prepareControl(item) : this.prepareData(item);
+      if (frame !== null) return frame;
+    }
+  }
+
+  /** Applies the effects of a frame that has been written completely. */
+  sent(frame: PreparedFrame): void {
+    const item = frame.item;
+    if (item.kind === ITEM_CTRL) this.controlSent(item);
+    else this.dataSent(item, frame);
+  }
+
+  // ---- control frames ----
+
+  private prepareControl(item: OutboundCtrlItem): PreparedFrame | null {
+    const s = this.s;
+    const frame = item.frame;
+    const refusal = this.controlRefusal(item);
+    if (refusal !== 0) {
+      // The library owns WINDOW_UPDATE: its failures are not the application's news.
+      if (frame.type !== WINDOW_UPDATE) s.emit({ type: 'ctrl-not-send', frame, errorCode: refusal });
+      return null;
+    }
+    let assignedId = 0;
+    if (frame.type === SYN_STREAM) {
+      assignedId = s.nextStreamId;
+      frame.streamId = assignedId;
+    }
+    const bytes = encodeControlFrame(s.facts, frame, item.wireNv, this.headers);
+    if (bytes === null) {
+      // Refused for size before anything was compressed: the stream id stays unused.
+      if (frame.type === SYN_STREAM) frame.streamId = 0;
+      s.emit({ type: 'ctrl-not-send', frame, errorCode: ERR_FRAME_TOO_LARGE });
+      return null;
+    }
+    if (frame.type === SYN_STREAM) {
+      s.nextStreamId += 2;
+      s.openStream(assignedId, frame.flags, frame.pri, StreamState.INITIAL, item.streamUserData);
+      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.pushed.push(assignedId);
+    }
+    s.emit({ type: 'before-ctrl-send', frame });
+    return { item, head: bytes, payload: null, length: bytes.length, dataFlags: 0 };
+  }
+
+  /** 0 when `item` may be sent now, else spdylay's reason (an ERR_* code). */
+  private controlRefusal(item: OutboundCtrlItem): number {
+    const s = this.s;
+    const frame = item.frame;
+    switch (frame.type) {
+      case SYN_STREAM:
+        // After GOAWAY either way, no new streams (draft 3 §2.6.6).
+        if (s.goawayFlags) return ERR_SYN_STREAM_NOT_ALLOWED;
+        if (s.nextStreamId > MAX_31BIT) return ERR_STREAM_ID_NOT_AVAILABLE;
+        if (frame.assocStreamId !== 0 && !s.streams.has(frame.assocStreamId)) return ERR_STREAM_CLOSED;
+        return 0;
+      case SYN_REPLY: {
+        const stream = s.streams.get(frame.streamId);
+        const basic = streamWritable(stream);
+        if (basic !== 0) return basic;
+        if (s.isMyStreamId(frame.streamId)) return ERR_INVALID_STREAM_ID;
+        if (stream!.state === StreamState.OPENING) return 0;
+        return stream!.state === StreamState.CLOSING ? ERR_STREAM_CLOSING : ERR_INVALID_STREAM_STATE;
+      }
+      case HEADERS:
+        return this.streamFrameRefusal(frame.streamId);
+      case WINDOW_UPDATE: {
+        if (frame.streamId === 0 && s.facts.sessionFlowControl) return 0;
+        const stream = s.streams.get(frame.streamId);
+        if (stream === undefined) return ERR_STREAM_CLOSED;
+        return stream.state === StreamState.CLOSING ? ERR_STREAM_CLOSING : 0;
+      }
+      case GOAWAY:
+        return s.goawayFlags & GOAWAY_SEND ? ERR_GOAWAY_ALREADY_SENT : 0;
+      default:
+        return 0;
+    }
+  }
+
+  /**
+   * The rule HEADERS and DATA share: our stream may carry them until our FIN
+   * unless an RST is queued; the peer's stream only after our SYN_REPLY.
+   */
+  private streamFrameRefusal(streamId: number): number {
+    const s = this.s;
+    const stream = s.streams.get(streamId);
+    const basic = streamWritable(stream);
+    if (basic !== 0) return basic;
+    if (stream!.state === StreamState.CLOSING) return ERR_STREAM_CLOSING;
+    if (s.isMyStreamId(streamId)) return 0;
+    return stream!.state === StreamState.OPENED ? 0 : ERR_INVALID_STREAM_STATE;
+  }
+
+  private controlSent(item: OutboundCtrlItem): void {
+    const s = this.s;
+    const frame = item.frame;
+    s.emit({ type: 'ctrl-send', frame });
+    switch (frame.type) {
+      case SYN_STREAM: {
+        const stream = s.streams.get(frame.streamId);
+        if (stream === undefined) return;
+        stream.state = StreamState.OPENING;
+        if (frame.flags & CTRL_FLAG_FIN) stream.shutdown(SHUT_WR);
+        if (frame.flags & CTRL_FLAG_UNIDIRECTIONAL) stream.shutdown(SHUT_RD);
+        s.closeStreamIfShutRdwr(stream);
+        if (item.dataSource !== null && s.streams.has(frame.streamId)) {
+          s.addData(frame.streamId, DATA_FLAG_FIN, item.dataSource);
+        }
+        return;
+      }
+      case SYN_REPLY: {
+        const stream = s.streams.get(frame.streamId);
+        if (stream === undefined) return;
+        stream.state = StreamState.OPENED;
+        if (frame.flags & CTRL_FLAG_FIN) stream.shutdown(SHUT_WR);
+        s.closeStreamIfShutRdwr(stream);
+        if (item.dataSource !== null && s.streams.has(frame.streamId)) {
+          s.addData(frame.streamId, DATA_FLAG_FIN, item.dataSource);
+        }
+        return;
+      }
+      case HEADERS: {
+        const stream = s.streams.get(frame.streamId);
+        if (stream === undefined) return;
+        if (frame.flags & CTRL_FLAG_FIN) stream.shutdown(SHUT_WR);
+        s.closeStreamIfShutRdwr(stream);
+        return;
+      }
+      case RST_STREAM:
+        // A client cancelling its stream cancels what was pushed for it too.
+        if (!s.isServer && s.isMyStreamId(frame.streamId) && frame.statusCode === CANCEL) {
+          s.closePushedStreams(frame.streamId, frame.statusCode);
+        }
+        s.closeStream(frame.streamId, frame.statusCode);
+        return;
+      case PING:
+        s.lastPingUniqueId = frame.uniqueId;
+        return;
+      case GOAWAY:
+        s.goawayFlags |= GOAWAY_SEND;
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- DATA ----
+
+  private prepareData(item: OutboundDataItem): PreparedFrame | null {
+    const s = this.s;
+    const stream = s.streams.get(item.streamId);
+    if (this.dataRefusal(stream, item) !== 0) return null; // Dropped: DATA has no not-send callback.
+    const live = stream!;
+    const max = nextDataReadLength(s, live, this.dataChunkSize);
+    if (max === 0) {
+      live.deferData(item, true);
+      return null;
+    }
+    const control = { flags: 0 };
+    let result: Uint8Array | number;
+    try {
+      result = item.source.read(item.streamId, max, control);
+    } catch (error) {
+      this.readFailed(item, error);
+      return null;
+    }
+    if (result === ERR_DEFERRED) {
+      live.deferData(item, false);
+      return null;
+    }
+    if (typeof result === 'number' || !(result instanceof Uint8Array) || result.length > max) {
+      this.readFailed(item, new CallbackFailureError(`data source for stream ${item.streamId} returned ${describe(result)} (at most ${max} bytes allowed)`));
+      return null;
+    }
+    const eof = (control.flags & READ_EOF) !== 0;
+    if (result.length === 0 && !eof) {
+      // Nothing now but more later: wait for the next pass instead of sending
+      // empty frames in a loop (spdylay would spin here).
+      this.yielded.push(item);
+      return null;
+    }
+    if (eof) item.eof = true;
+    const flags = eof && item.flags & DATA_FLAG_FIN ? DATA_FLAG_FIN : 0;
+    if (s.facts.streamFlowControl) {
+      live.sendWindow -= result.length;
+      if (s.facts.sessionFlowControl) s.sessionSendWindow -= result.length;
+    }
+    const head = encodeDataHead(item.streamId, flags, result.length);
+    return { item, head, payload: result, length: head.length + result.length, dataFlags: flags };
+  }
+
+  private dataRefusal(stream: Stream | undefined, item: OutboundDataItem): number {
+    const basic = streamWritable(stream);
+    if (basic !== 0) return basic;
+    if (stream!.deferred !== null && stream!.deferred !== item) return ERR_DEFERRED_DATA_EXIST;
+    return this.streamFrameRefusal(item.streamId);
+  }
+
+  /**
+   * A data source threw. TemporalCallbackFailureError resets the stream with
+   * INTERNAL_ERROR and the session goes on. Anything else fails the session:
+   * a GOAWAY is queued and the exception is rethrown by the current call.
+   */
+  private readFailed(item: OutboundDataItem, error: unknown): void {
+    const s = this.s;
+    if (error instanceof TemporalCallbackFailureError) {
+      s.addRstStream(item.streamId, INTERNAL_ERROR);
+      return;
+    }
+    if (s.pendingError === null) s.pendingError = { error };
+    s.failSession(GOAWAY_INTERNAL_ERROR);
+  }
+
+  private dataSent(item: OutboundDataItem, frame: PreparedFrame): void {
+    const s = this.s;
+    const payloadLength = frame.length - frame.head.length;
+    s.emit({ type: 'data-send', flags: frame.dataFlags, streamId: item.streamId, length: payloadLength });
+    const stream = s.streams.get(item.streamId);
+    if (item.eof && item.flags & DATA_FLAG_FIN && stream !== undefined) {
+      stream.shutdown(SHUT_WR);
+      s.closeStreamIfShutRdwr(stream);
+    }
+    if (item.eof || this.dataRefusal(s.streams.get(item.streamId), item) !== 0) return;
+    // Keep the line while nothing of strictly higher priority waits; otherwise
+    // go behind the others of our priority (round robin, as spdylay).
+    const waiting = s.queue.peek(s.outgoingStreamsAtMax);
+    if (waiting === undefined || item.pri < waiting.pri) this.continued = item;
+    else s.requeue(item);
+  }
+}
+
+/** The first checks of every stream frame: the stream exists and we have not sent FIN. */
+function streamWritable(stream: Stream | undefined): number {
+  if (stream === undefined) return ERR_STREAM_CLOSED;
+  if (stream.shutFlags & SHUT_WR) return ERR_STREAM_SHUT_WR;
+  return 0;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  return typeof value === 'number' ? `the number ${value}` : typeof value;
+}
