@@ -121,8 +121,10 @@ function control(head: Uint8Array, payload: Uint8Array, options: NaiveOptions, m
       return { e: 'ctrl', frame: { type: PING, version, flags, length, uniqueId: pv.getUint32(0) } };
     case GOAWAY: {
       if (!supported) return parseError(ERR_UNSUPPORTED_VERSION);
-      if (tooLarge || length !== (layout === 2 ? 4 : 8)) return parseError(ERR_INVALID_FRAME);
-      const statusCode = layout === 3 ? pv.getUint32(4) : 0;
+      // SPDY/2: the draft's 4 bytes, or spdy-transport's 8 (with a status).
+      const lengthOk = layout === 2 ? length === 4 || length === 8 : length === 8;
+      if (tooLarge || !lengthOk) return parseError(ERR_INVALID_FRAME);
+      const statusCode = length === 8 ? pv.getUint32(4) : 0;
       return { e: 'ctrl', frame: { type: GOAWAY, version, flags, length, lastGoodStreamId: u31(0), statusCode } };
     }
     case SETTINGS: {

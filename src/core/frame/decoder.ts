@@ -52,7 +52,7 @@
  *                                                 (P if no block)
  *   RST_STREAM / WINDOW_UPDATE, length != 8       P INVALID_FRAME (SPDY/2 WINDOW_UPDATE too)
  *   PING, length != 4                             P INVALID_FRAME
- *   GOAWAY, length != 4 (v2) / 8 (v3)             P INVALID_FRAME [2]
+ *   GOAWAY, length not 4 or 8 (v2) / 8 (v3)       P INVALID_FRAME [2]
  *   GOAWAY, version not 2 or 3                    P UNSUPPORTED_VERSION (checked first)
  *   SETTINGS, length < 4 or != 4 + 8*count        P INVALID_FRAME
  *   SETTINGS, version not 2 or 3                  P UNSUPPORTED_VERSION
@@ -75,9 +75,13 @@
  *     which desynchronises zlib. We report the same INVALID_FRAME, but read
  *     the frame with the session's layout and feed its block to the codec,
  *     so later header blocks still inflate.
- * [2] spdy-transport sends an 8-byte GOAWAY in SPDY/2 (shared/PEERS.md).
- *     spdylay refuses it, and the SPDY/2 draft gives GOAWAY one 4-byte field,
- *     so spdylay follows the spec here and so do we.
+ * [2] spdy-transport sends an 8-byte GOAWAY in SPDY/2 (last-good-stream-id
+ *     and a status, SPDY/3's layout; shared/PEERS.md). spdylay refuses it as
+ *     INVALID_FRAME and answers with its own GOAWAY, so a spdy/2 session with
+ *     that peer could never close cleanly. We accept both lengths in SPDY/2
+ *     (reading the status from the 8-byte form) and still send the draft's
+ *     4 bytes: lenient in what we accept, exact in what we send (test
+ *     "SPDY/2 accepts spdy-transport's 8-byte GOAWAY").
  *
  * Payload handed to onParseError/onUnknownFrame is bounded (KEPT_PAYLOAD_LIMIT).
  */
@@ -431,9 +435,10 @@ export class FrameDecoder {
         return;
       case GOAWAY:
         // spdylay checks GOAWAY's version before its length, and its length
-        // by the frame's own version: 4 in SPDY/2, 8 in SPDY/3. This also
-        // refuses spdy-transport's 8-byte SPDY/2 GOAWAY (note [2] above).
+        // by the frame's own version: 4 in SPDY/2, 8 in SPDY/3; SPDY/2 also
+        // takes spdy-transport's 8 bytes (note [2] above).
         if (!supported) this.discard(END_PARSE_ERROR, ERR_UNSUPPORTED_VERSION, tooLarge ? 0 : length);
+        else if (this.layout.wireVersion === 2 && length === 8) this.expectFixed(8, tooLarge);
         else this.expectFixed(this.layout.goawayLength, tooLarge);
         return;
       case SETTINGS:
@@ -559,8 +564,8 @@ export class FrameDecoder {
           flags: this.flags,
           length: this.length,
           lastGoodStreamId: readUint31(b, i),
-          // SPDY/2's GOAWAY has no status code.
-          statusCode: this.layout.wireVersion === 3 ? readUint32(b, i + 4) : 0,
+          // The draft's SPDY/2 GOAWAY has no status code; the 8-byte form does.
+          statusCode: this.length === 8 ? readUint32(b, i + 4) : 0,
         });
         return;
       case WINDOW_UPDATE:

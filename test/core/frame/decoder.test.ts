@@ -94,6 +94,13 @@ describe('FrameDecoder: control frames, SPDY/2 and SPDY/3 layouts', () => {
     ]);
   });
 
+  it("SPDY/2 accepts spdy-transport's 8-byte GOAWAY (spdylay refuses it as INVALID_FRAME)", () => {
+    // shared/PEERS.md: spdy-transport writes last-good-stream-id and a status in every version.
+    expect(decode(hex('80 02 00 07 00 00 00 08 00 00 00 03 00 00 00 01'), PROTO_SPDY2)).toEqual([
+      { e: 'ctrl', frame: { type: GOAWAY, version: 2, flags: 0, length: 8, lastGoodStreamId: 3, statusCode: 1 } },
+    ]);
+  });
+
   it('GOAWAY: the SPDY/2 vector (4 bytes, no status) and SPDY/3 (8 bytes)', () => {
     expect(decode(hex('80 02 00 07 00 00 00 04 00 00 00 00'), PROTO_SPDY2)).toEqual([
       { e: 'ctrl', frame: { type: GOAWAY, version: 2, flags: 0, length: 4, lastGoodStreamId: 0, statusCode: 0 } },
@@ -340,8 +347,7 @@ describe('FrameDecoder: malformed control frames (spdylay outcomes)', () => {
     ['PING of length 0', '80 03 00 06 00 00 00 00', PROTO_SPDY3, ERR_INVALID_FRAME],
     ['WINDOW_UPDATE of length 4', '80 03 00 09 00 00 00 04 00 00 00 01', PROTO_SPDY3, ERR_INVALID_FRAME],
     ['SPDY/2 WINDOW_UPDATE of length 4', '80 02 00 09 00 00 00 04 00 00 00 01', PROTO_SPDY2, ERR_INVALID_FRAME],
-    // spdy-transport's SPDY/2 GOAWAY (shared/PEERS.md): spdylay refuses it, as the draft's layout does.
-    ['SPDY/2 GOAWAY of length 8', '80 02 00 07 00 00 00 08 00 00 00 01 00 00 00 00', PROTO_SPDY2, ERR_INVALID_FRAME],
+    ['SPDY/2 GOAWAY of length 12', '80 02 00 07 00 00 00 0c 00 00 00 01 00 00 00 00 00 00 00 00', PROTO_SPDY2, ERR_INVALID_FRAME],
     ['SPDY/3 GOAWAY of length 4', '80 03 00 07 00 00 00 04 00 00 00 01', PROTO_SPDY3, ERR_INVALID_FRAME],
     ['GOAWAY of version 1 (version checked before length)', '80 01 00 07 00 00 00 04 00 00 00 01', PROTO_SPDY3, ERR_UNSUPPORTED_VERSION],
     ['SETTINGS of length 3', '80 03 00 04 00 00 00 03 00 00 00', PROTO_SPDY3, ERR_INVALID_FRAME],
