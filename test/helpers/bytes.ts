@@ -34,3 +34,10 @@ export function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[
   }
   return pieces;
 }
+
+/** Byte-for-byte equality, fast for large buffers (toEqual compares element by element). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -34,6 +34,8 @@ export const GOAWAY_FAIL_ON_SEND = 4;
 export class SessionCore {
   readonly isServer: boolean;
   readonly streams = new Map<number, Stream>();
+  /** Streams whose stream-close event is being handled (see closeStream). */
+  private readonly closing = new Set<number>();
   numOutgoingStreams = 0;
   numIncomingStreams = 0;
 
@@ -65,6 +67,8 @@ export class SessionCore {
   sessionSendWindow = INITIAL_WINDOW_SIZE;
   sessionRecvUnacked = 0;
   sessionRecvBudget = INITIAL_WINDOW_SIZE;
+  /** With autoWindowUpdate off: bytes of dropped DATA, which the session acknowledges itself (see receive.ts). */
+  sessionDroppedUnacked = 0;
 
   readonly queue = new OutboundQueue();
   private nextSeq = 0;
@@ -146,12 +150,19 @@ export class SessionCore {
    */
   closeStream(streamId: number, statusCode: number): boolean {
     const stream = this.streams.get(streamId);
-    if (stream === undefined) return false;
+    // A stream whose close is being reported counts as closed: a callback
+    // that closes it again (say, by feeding memRecv an RST_STREAM for it)
+    // must not report it twice or count it out twice.
+    if (stream === undefined || this.closing.has(streamId)) return false;
+    // spdylay calls on_stream_close before removing the stream, so the
+    // callback can still read its user data (getStreamUserData).
+    this.closing.add(streamId);
+    this.emit({ type: 'stream-close', streamId, statusCode });
+    this.closing.delete(streamId);
     this.streams.delete(streamId);
     if (this.isMyStreamId(streamId)) this.numOutgoingStreams--;
     else this.numIncomingStreams--;
     stream.detachDeferred();
-    this.emit({ type: 'stream-close', streamId, statusCode });
     return true;
   }
 
@@ -260,6 +271,25 @@ export class SessionCore {
     const delta = value - this.recvWindowCeiling;
     this.recvWindowCeiling = value;
     for (const stream of this.streams.values()) stream.recvBudget += delta;
+  }
+
+  /**
+   * After our INITIAL_WINDOW_SIZE changed, sends the automatic WINDOW_UPDATE
+   * for every stream whose unacknowledged bytes reach the new threshold.
+   * The threshold is otherwise checked only as DATA arrives; a lowered value
+   * can close the peer's window so that no DATA comes, and both sides would
+   * wait for ever (test: "lowering INITIAL_WINDOW_SIZE acknowledges what
+   * already reached the new threshold").
+   */
+  acknowledgeToThreshold(): void {
+    if (!this.autoWindowUpdate || !this.facts.streamFlowControl) return;
+    const threshold = this.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]! / 2;
+    for (const stream of this.streams.values()) {
+      if (stream.recvUnacked > 0 && stream.recvUnacked >= threshold && !(stream.shutFlags & 1) /* SHUT_RD */) {
+        this.addWindowUpdate(stream.id, stream.recvUnacked);
+        stream.recvUnacked = 0;
+      }
+    }
   }
 
   /** True once a failing GOAWAY has gone out: the transport should be dropped. */

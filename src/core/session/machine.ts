@@ -317,6 +317,7 @@ export class SessionMachine {
       s.localSettings[id] = value;
       if (id === SETTINGS_INITIAL_WINDOW_SIZE) s.raiseRecvWindowCeiling(value);
     }
+    if (entries.some(([id]) => id === SETTINGS_INITIAL_WINDOW_SIZE)) s.acknowledgeToThreshold();
   }
 
   /**

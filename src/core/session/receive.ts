@@ -123,10 +123,29 @@ export class Receiver implements FrameSink {
     // Session-level flow control counts every DATA byte, even of frames we
     // drop: the peer counted them against its window too.
     if (s.facts.sessionFlowControl && !this.consumeSessionWindow(length)) return;
-    if (this.dataIgnored) return;
+    if (this.dataIgnored) return this.acknowledgeDropped(length);
     const stream = this.dataStream!;
-    if (s.facts.streamFlowControl && !this.consumeStreamWindow(stream, length, flags)) return;
+    if (s.facts.streamFlowControl && !this.consumeStreamWindow(stream, length, flags)) return this.acknowledgeDropped(length);
     s.emit({ type: 'data-chunk-recv', flags, streamId, data: chunk });
+  }
+
+  /**
+   * With autoWindowUpdate off the application acknowledges what it is
+   * given, and it is never given dropped DATA (a stream reset meanwhile, a
+   * refused frame), so in SPDY/3.1 those bytes would close the session
+   * window for good. The session acknowledges them itself, at the automatic
+   * threshold, as spdylay's NO_AUTO_WINDOW_UPDATE2 does (test: "with
+   * autoWindowUpdate off, dropped DATA is acknowledged at session level").
+   */
+  private acknowledgeDropped(length: number): void {
+    const s = this.s;
+    if (!s.facts.sessionFlowControl || s.autoWindowUpdate) return; // Counted and acknowledged with the rest.
+    s.sessionRecvUnacked -= length;
+    s.sessionDroppedUnacked += length;
+    if (s.sessionDroppedUnacked >= INITIAL_WINDOW_SIZE / 2) {
+      s.addWindowUpdate(0, s.sessionDroppedUnacked);
+      s.sessionDroppedUnacked = 0;
+    }
   }
 
   onDataEnd(streamId: number, flags: number, length: number): void {
@@ -143,7 +162,10 @@ export class Receiver implements FrameSink {
       }
       return;
     }
-    if (ignored) this.rejectData(streamId, stream);
+    // After a session-window overrun the GOAWAY is the answer: no RST_STREAM
+    // for the frames dropped with it (test: "a peer overrunning the session
+    // window gets GOAWAY PROTOCOL_ERROR").
+    if (ignored && !this.sessionOverrun) this.rejectData(streamId, stream);
   }
 
   /** spdylay's check_data_recv_allowed. */

@@ -1,0 +1,293 @@
+/**
+ * Flow control as spdylay does it: SPDY/3 stream windows, SPDY/3.1's
+ * session window (stream 0), the automatic WINDOW_UPDATE we send
+ * (spdylay_session_update_recv_window_size), DATA held back while a window
+ * is closed and resumed by WINDOW_UPDATE or SETTINGS INITIAL_WINDOW_SIZE
+ * (test_spdylay_session_flow_control, _connection_flow_control), and
+ * WINDOW_UPDATE overflow. Enforcing our receive windows is a departure
+ * from spdylay: see departures.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  DATA_FLAG_FIN,
+  FLOW_CONTROL_ERROR,
+  PROTO_SPDY2,
+  PROTO_SPDY3,
+  PROTO_SPDY3_1,
+  SETTINGS_INITIAL_WINDOW_SIZE,
+} from '../../src/index.js';
+import { sameBytes } from '../helpers/bytes.js';
+import type { SinkEvent } from '../helpers/recording-sink.js';
+import { client, server } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
+import { bodyProvider, patterned } from '../helpers/providers.js';
+import { dataPayload } from '../helpers/frame-reader.js';
+
+const IWS = SETTINGS_INITIAL_WINDOW_SIZE;
+const K = 1024;
+
+/** Payload bytes of the DATA frames in `sent`, per stream. */
+function dataBytes(sent: SinkEvent[], streamId?: number): number {
+  let n = 0;
+  for (const ev of sent) if (ev.e === 'data' && (streamId === undefined || ev.streamId === streamId)) n += ev.length;
+  return n;
+}
+
+const finished = (sent: SinkEvent[], streamId: number) => sent.some((ev) => ev.e === 'data' && ev.streamId === streamId && ev.flags & DATA_FLAG_FIN);
+
+/** A client that has sent SYN_STREAM 1 with a body of `size` bytes; the peer replied. */
+function uploading(version: number, size: number, config = {}): { h: Harness; first: SinkEvent[] } {
+  const h = client(version, { config });
+  h.session.submitRequest(3, [[':method', 'POST']], bodyProvider(size));
+  const first = h.flush();
+  h.recv(h.peer.synReply({ streamId: 1 }));
+  return { h, first };
+}
+
+describe('SPDY/3 stream windows (sending)', () => {
+  it('sends 64 KiB, then holds the rest until WINDOW_UPDATE; SETTINGS moves open windows, even below zero', () => {
+    const { h, first } = uploading(PROTO_SPDY3, 128 * K);
+    expect(dataBytes(first)).toBe(64 * K);
+    expect(h.stream(1)!.sendWindow).toBe(0);
+    expect(h.flush()).toEqual([]);
+    expect(h.session.wantWrite()).toBe(false);
+
+    h.recv(h.peer.windowUpdate(1, 32 * K));
+    expect(dataBytes(h.flush())).toBe(32 * K);
+
+    h.recv(h.peer.settings(0, [[IWS, 0, 16 * K]])); // 16K - 64K: the window goes to -48K
+    expect(h.stream(1)!.sendWindow).toBe(-48 * K);
+    h.recv(h.peer.windowUpdate(1, 48 * K)); // back to 0: still nothing
+    expect(h.flush()).toEqual([]);
+    h.recv(h.peer.windowUpdate(1, 16 * K));
+    expect(dataBytes(h.flush())).toBe(16 * K);
+
+    h.recv(h.peer.settings(0, [[IWS, 0, 32 * K]])); // +16K on the open stream
+    const last = h.flush();
+    expect(dataBytes(last)).toBe(16 * K);
+    expect(finished(last, 1)).toBe(true);
+  });
+
+  it('the bytes arrive whole and in order across the stalls', () => {
+    const { h, first } = uploading(PROTO_SPDY3, 100_000);
+    h.recv(h.peer.windowUpdate(1, 64 * K));
+    const rest = h.flush();
+    expect(sameBytes(dataPayload([...first, ...rest], 1), patterned(100_000))).toBe(true);
+  });
+
+  it('the provider is not asked while the window is closed', () => {
+    const prd = bodyProvider(80 * K);
+    const h = client(PROTO_SPDY3);
+    h.session.submitRequest(3, [[':method', 'POST']], prd);
+    h.flush();
+    const asked = prd.source.asked.length;
+    h.flush();
+    h.flush();
+    expect(prd.source.asked.length).toBe(asked);
+    expect(prd.source.asked.at(-1)).toBe(4096);
+  });
+
+  it('reads are capped by the window left (a short read when the window is nearly closed)', () => {
+    const prd = bodyProvider(80 * K);
+    const h = client(PROTO_SPDY3);
+    h.recv(h.peer.settings(0, [[IWS, 0, 10_000]]));
+    h.session.submitRequest(3, [[':method', 'POST']], prd);
+    expect(dataBytes(h.flush())).toBe(10_000);
+    expect(prd.source.asked).toEqual([4096, 4096, 1808]);
+  });
+
+  it('a stream opened after SETTINGS starts with the new initial window', () => {
+    const h = client(PROTO_SPDY3);
+    h.recv(h.peer.settings(0, [[IWS, 0, 5000]]));
+    h.session.submitRequest(3, [[':method', 'POST']], bodyProvider(20_000));
+    expect(dataBytes(h.flush())).toBe(5000);
+  });
+
+  it('WINDOW_UPDATE for a stream that is not open is ignored', () => {
+    const h = client(PROTO_SPDY3);
+    h.recv(h.peer.windowUpdate(7, 100));
+    expect(h.log.take()).toEqual([]);
+    expect(h.flush()).toEqual([]);
+  });
+
+  it('SPDY/2 has no flow control: the whole body goes, WINDOW_UPDATE is ignored without a callback', () => {
+    const { h, first } = uploading(PROTO_SPDY2, 100_000);
+    expect(dataBytes(first)).toBe(100_000);
+    h.log.take();
+    h.recv(h.peer.windowUpdate(1, 100));
+    expect(h.log.take()).toEqual([]);
+  });
+});
+
+describe('SPDY/3.1 session window (sending)', () => {
+  it('the session window holds every stream back; only a stream 0 WINDOW_UPDATE opens it', () => {
+    const h = client(PROTO_SPDY3_1);
+    h.recv(h.peer.settings(0, [[IWS, 0, 1 << 20]])); // stream windows are not the limit
+    h.session.submitRequest(3, [[':method', 'POST']], bodyProvider(60 * K));
+    h.session.submitRequest(3, [[':method', 'POST']], bodyProvider(60 * K));
+    const first = h.flush();
+    expect(dataBytes(first)).toBe(64 * K);
+    h.recv(h.peer.windowUpdate(1, 64 * K), h.peer.windowUpdate(3, 64 * K));
+    expect(h.flush()).toEqual([]);
+    h.recv(h.peer.windowUpdate(0, 56 * K));
+    const rest = h.flush();
+    expect(dataBytes(rest)).toBe(56 * K);
+    expect(finished(rest, 1) && finished(rest, 3)).toBe(true);
+  });
+
+  it('SETTINGS INITIAL_WINDOW_SIZE does not touch the session window', () => {
+    const h = client(PROTO_SPDY3_1);
+    h.recv(h.peer.settings(0, [[IWS, 0, 1 << 20]]));
+    expect(h.core.sessionSendWindow).toBe(64 * K);
+  });
+
+  it('the stream window still applies under the session window', () => {
+    const h = client(PROTO_SPDY3_1);
+    h.recv(h.peer.settings(0, [[IWS, 0, 1000]]), h.peer.windowUpdate(0, 1 << 20));
+    h.session.submitRequest(3, [[':method', 'POST']], bodyProvider(5000));
+    expect(dataBytes(h.flush())).toBe(1000);
+  });
+});
+
+describe('automatic WINDOW_UPDATE (receiving)', () => {
+  /** A server with the peer's stream 1 open. */
+  const receiving = (version: number, config = {}) => {
+    const h = server(version, { config });
+    h.recv(h.peer.synStream({ streamId: 1, nv: [[':method', 'POST']] }));
+    h.flush();
+    return h;
+  };
+
+  it('SPDY/3: once half the initial window (32768) is unacknowledged, for exactly that much', () => {
+    const h = receiving(PROTO_SPDY3);
+    h.recv(h.peer.data(1, 0, 32767));
+    expect(h.flushLabels()).toEqual([]);
+    h.recv(h.peer.data(1, 0, 1));
+    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+32768)']);
+    h.recv(h.peer.data(1, 0, 20_000), h.peer.data(1, 0, 20_000));
+    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+40000)']);
+  });
+
+  it('counted per input slice, before the chunk callback', () => {
+    const h = receiving(PROTO_SPDY3);
+    const frame = h.peer.data(1, 0, 40_000);
+    h.session.memRecv(frame.subarray(0, 8 + 32_768));
+    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+32768)']);
+    h.session.memRecv(frame.subarray(8 + 32_768));
+    expect(h.flushLabels()).toEqual([]);
+    expect(h.stream(1)!.recvUnacked).toBe(40_000 - 32_768);
+  });
+
+  it('not for the bytes that end the stream', () => {
+    const h = receiving(PROTO_SPDY3);
+    h.recv(h.peer.data(1, 0, 16_384), h.peer.data(1, DATA_FLAG_FIN, 16_384));
+    expect(h.flushLabels()).toEqual([]);
+    const g = receiving(PROTO_SPDY3);
+    g.recv(g.peer.data(1, DATA_FLAG_FIN, 60_000));
+    expect(g.flushLabels()).toEqual([]);
+  });
+
+  it('earlier slices of the frame that ends the stream still count', () => {
+    const h = receiving(PROTO_SPDY3);
+    const frame = h.peer.data(1, DATA_FLAG_FIN, 40_000);
+    h.session.memRecv(frame.subarray(0, 8 + 35_000));
+    h.session.memRecv(frame.subarray(8 + 35_000));
+    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+35000)']);
+  });
+
+  it('the threshold follows the INITIAL_WINDOW_SIZE we submitted, from the moment of submit', () => {
+    const h = receiving(PROTO_SPDY3);
+    h.session.submitSettings(0, [[IWS, 0, 8192]]);
+    h.flush();
+    h.recv(h.peer.data(1, 0, 4095));
+    expect(h.flushLabels()).toEqual([]);
+    h.recv(h.peer.data(1, 0, 1));
+    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+4096)']);
+  });
+
+  it('SPDY/3.1: the session window is updated at 32768 whatever our settings, counting DATA we drop', () => {
+    const h = receiving(PROTO_SPDY3_1);
+    h.session.submitSettings(0, [[IWS, 0, 1 << 20]]);
+    h.flush();
+    h.recv(h.peer.data(1, 0, 30_000));
+    expect(h.flushLabels()).toEqual([]);
+    // DATA for a stream that is not open: dropped (and reset), but the peer counted it.
+    h.recv(h.peer.data(9, 0, 2768));
+    // Both at the lowest priority: the WINDOW_UPDATE was queued first (while the bytes came in).
+    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(0,+32768)', 'RST_STREAM(9,INVALID_STREAM)']);
+  });
+
+  it('SPDY/2 never sends WINDOW_UPDATE; autoWindowUpdate: false turns them off', () => {
+    const h2 = receiving(PROTO_SPDY2);
+    h2.recv(h2.peer.data(1, 0, 60_000));
+    expect(h2.flushLabels()).toEqual([]);
+    const off = receiving(PROTO_SPDY3_1, { autoWindowUpdate: false });
+    off.recv(off.peer.data(1, 0, 60_000));
+    expect(off.flushLabels()).toEqual([]);
+    expect(off.stream(1)!.recvUnacked).toBe(60_000);
+  });
+
+  it('a WINDOW_UPDATE queued for a stream that closes before it is sent is dropped silently', () => {
+    const h = receiving(PROTO_SPDY3);
+    h.recv(h.peer.data(1, 0, 32_768), h.peer.rstStream(1, 5));
+    expect(h.flushLabels()).toEqual([]);
+    expect(h.log.of('onCtrlNotSendCb')).toEqual([]);
+  });
+});
+
+describe('WINDOW_UPDATE overflow', () => {
+  it('a stream window past 2^31-1: RST_STREAM FLOW_CONTROL_ERROR, window unchanged', () => {
+    const { h } = uploading(PROTO_SPDY3, 10);
+    const before = h.stream(1)!.sendWindow;
+    h.log.take();
+    h.recv(h.peer.windowUpdate(1, 2 ** 31 - 1 - before + 1));
+    expect(h.log.take()).toEqual(['invalid-ctrl-recv WINDOW_UPDATE(1,+2147418122) FLOW_CONTROL_ERROR']);
+    expect(h.log.of('onInvalidCtrlRecvCb')[0]!.args[1]).toBe(FLOW_CONTROL_ERROR);
+    expect(h.stream(1)!.sendWindow).toBe(before);
+    expect(h.flushLabels()).toEqual(['RST_STREAM(1,FLOW_CONTROL_ERROR)']);
+  });
+
+  it('exactly 2^31-1 is allowed', () => {
+    const { h } = uploading(PROTO_SPDY3, 10);
+    const before = h.stream(1)!.sendWindow;
+    h.log.take();
+    h.recv(h.peer.windowUpdate(1, 2 ** 31 - 1 - before));
+    expect(h.stream(1)!.sendWindow).toBe(2 ** 31 - 1);
+    expect(h.log.take()).toEqual([`ctrl-recv WINDOW_UPDATE(1,+${2 ** 31 - 1 - before})`]);
+  });
+
+  it('SPDY/3.1 session window past 2^31-1: GOAWAY PROTOCOL_ERROR, no RST_STREAM', () => {
+    const h = client(PROTO_SPDY3_1);
+    h.recv(h.peer.windowUpdate(0, 2 ** 31 - 1 - 64 * K + 1));
+    expect(h.log.take()).toEqual([`invalid-ctrl-recv WINDOW_UPDATE(0,+${2 ** 31 - 64 * K}) PROTOCOL_ERROR`]);
+    expect(h.flushLabels()).toEqual(['GOAWAY(0,PROTOCOL_ERROR)']);
+  });
+
+  it('stream 0 in plain SPDY/3 is not a session window: ignored', () => {
+    const h = client(PROTO_SPDY3);
+    h.recv(h.peer.windowUpdate(0, 2 ** 31 - 1));
+    expect(h.log.take()).toEqual([]);
+    expect(h.flush()).toEqual([]);
+  });
+});
+
+describe('deferred by flow control', () => {
+  it('resumeData returns false: only the peer can open the window', () => {
+    const { h } = uploading(PROTO_SPDY3, 100 * K);
+    expect(h.session.resumeData(1)).toBe(false);
+    expect(h.flush()).toEqual([]);
+  });
+
+  it('a stream reset while waiting for window drops its DATA', () => {
+    const { h } = uploading(PROTO_SPDY3, 100 * K);
+    h.recv(h.peer.rstStream(1, 5));
+    h.recv(h.peer.windowUpdate(1, 64 * K));
+    expect(h.flush()).toEqual([]);
+  });
+
+  it('a body of exactly the window ends with FIN without waiting for more window', () => {
+    const { first } = uploading(PROTO_SPDY3, 64 * K);
+    expect(dataBytes(first)).toBe(64 * K);
+    expect(finished(first, 1)).toBe(true);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * Malformed frames at the session (spdylay_session_process_ctrl_frame and
+ * its two answers): a frame that cannot be parsed, or whose header block
+ * cannot be inflated or unpacked, is a parse error (onCtrlRecvParseErrorCb,
+ * GOAWAY PROTOCOL_ERROR); a header block with bad content, or a frame too
+ * large, is a stream error (RST_STREAM, onInvalidCtrlRecvCb); an unknown
+ * type is only reported. The header decompressor stays in step through
+ * every answer but a broken zlib stream.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  CTRL_FLAG_FIN,
+  ERR_INVALID_FRAME,
+  ERR_UNSUPPORTED_VERSION,
+  ERR_ZLIB,
+  GOAWAY,
+  HEADERS,
+  PING,
+  PROTO_SPDY3,
+  RST_STREAM,
+  SETTINGS,
+  SYN_REPLY,
+  SYN_STREAM,
+  WINDOW_UPDATE,
+} from '../../src/index.js';
+import type { SynStreamFrame } from '../../src/index.js';
+import { concat, hex } from '../helpers/bytes.js';
+import { client, server } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
+
+const V = PROTO_SPDY3;
+
+describe('parse errors: onCtrlRecvParseErrorCb, then GOAWAY PROTOCOL_ERROR', () => {
+  const cases: Array<[string, number, Uint8Array, number?]> = [
+    ['RST_STREAM of 7 bytes', RST_STREAM, hex('00 00 00 01 00 00 00')],
+    ['WINDOW_UPDATE of 9 bytes', WINDOW_UPDATE, hex('00 00 00 01 00 00 00 01 00')],
+    ['PING of 3 bytes', PING, hex('00 00 01')],
+    ['GOAWAY of 4 bytes in SPDY/3', GOAWAY, hex('00 00 00 00')],
+    ['SETTINGS of 3 bytes', SETTINGS, hex('00 00 00')],
+    ['SETTINGS whose count says 2 with one entry', SETTINGS, hex('00 00 00 02  00 00 00 04  00 00 00 01')],
+    ['SYN_STREAM without a header block', SYN_STREAM, hex('00 00 00 01  00 00 00 00  00 00')],
+    ['SYN_REPLY of 3 bytes', SYN_REPLY, hex('00 00 01')],
+    ['SETTINGS of version 4', SETTINGS, hex('00 00 00 00'), 4],
+  ];
+
+  it.each(cases)('%s', (_name, type, payload, version) => {
+    const h = server(V);
+    const frame = h.peer.raw(type, 0, payload, version);
+    h.recv(frame);
+    const entries = h.log.of('onCtrlRecvParseErrorCb');
+    expect(entries.length).toBe(1);
+    const [gotType, head, kept, error] = entries[0]!.args;
+    expect(gotType).toBe(type);
+    expect(head).toEqual(frame.subarray(0, 8));
+    expect(error).toBe(version === 4 ? ERR_UNSUPPORTED_VERSION : ERR_INVALID_FRAME);
+    expect((kept as Uint8Array).length).toBeLessThanOrEqual(payload.length);
+    expect(h.flushLabels()).toEqual(['GOAWAY(0,PROTOCOL_ERROR)']);
+  });
+
+  it('the session keeps parsing after a parse error', () => {
+    const h = server(V);
+    h.recv(h.peer.raw(PING, 0, hex('00')), h.peer.ping(1));
+    expect(h.log.take()).toEqual(['parse-error PING ERR_INVALID_FRAME', 'ctrl-recv PING(1)']);
+  });
+});
+
+describe('header blocks', () => {
+  /** A client with stream 1 open, waiting for SYN_REPLY. */
+  const waiting = (): Harness => {
+    const h = client(V);
+    h.session.submitSynStream(0, 0, [[':path', '/']]);
+    h.flush();
+    h.log.take();
+    return h;
+  };
+
+  it('lengths that do not add up (count 2, one pair): parse error, and the next block still inflates', () => {
+    const h = waiting();
+    const bad = h.peer.pack([['a', 'b']]);
+    bad[3] = 2; // the count
+    h.recv(h.peer.withBlock({ type: HEADERS, streamId: 1 }, bad), h.peer.synReply({ streamId: 1, nv: [[':status', '200']] }));
+    expect(h.log.take()).toEqual(['parse-error HEADERS ERR_INVALID_FRAME', 'ctrl-recv SYN_REPLY(1)']);
+    expect(h.flushLabels()).toEqual(['GOAWAY(0,PROTOCOL_ERROR)']);
+  });
+
+  it('bytes after the last pair, or an empty block: parse error', () => {
+    for (const trailing of [true, false]) {
+      const h = waiting();
+      const block = trailing ? concat(h.peer.pack([['a', 'b']]), hex('00')) : new Uint8Array(0);
+      h.recv(h.peer.withBlock({ type: SYN_REPLY, streamId: 1 }, block));
+      expect(h.log.take()).toEqual(['parse-error SYN_REPLY ERR_INVALID_FRAME']);
+    }
+  });
+
+  it.each([
+    ['an empty name', [['', 'x']]],
+    ['an upper-case name', [['X-A', 'x']]],
+    ['a control character in a value', [['x-a', 'a\nb']]],
+    ['an empty piece between NULs', [['x-a', 'a\0\0b']]],
+    ['a NUL at the end of a value', [['x-a', 'GET\0']]],
+    ['the same name twice', [['x-a', '1'], ['x-a', '2']]],
+  ] as const)('%s: RST_STREAM PROTOCOL_ERROR, and the next block still inflates', (_name, nv) => {
+    const h = waiting();
+    h.recv(h.peer.synReply({ streamId: 1, nv: nv.map(([n, v]) => [n, v]) }));
+    expect(h.log.take()).toEqual(['invalid-ctrl-recv SYN_REPLY(1) PROTOCOL_ERROR']);
+    expect(h.flushLabels()).toEqual(['RST_STREAM(1,PROTOCOL_ERROR)']);
+    const g = server(V);
+    g.recv(g.peer.synStream({ streamId: 1, nv: nv.map(([n, v]) => [n, v]) }), g.peer.synStream({ streamId: 3, flags: CTRL_FLAG_FIN, nv: [[':path', '/ok']] }));
+    expect(g.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) PROTOCOL_ERROR', 'ctrl-recv SYN_STREAM(3)', 'request-recv 3']);
+  });
+
+  it('an entirely empty value (no NUL) is fine', () => {
+    const h = server(V);
+    h.recv(h.peer.synStream({ streamId: 1, nv: [['x-empty', '']] }));
+    expect((h.log.frames('onCtrlRecvCb')[0] as SynStreamFrame).nv).toEqual([['x-empty', '']]);
+  });
+
+  it('broken compressed data: parse error ERR_ZLIB; the stream cannot recover, so later blocks fail too', () => {
+    const h = server(V);
+    h.recv(h.peer.withBlock({ type: SYN_STREAM, streamId: 1 }, hex('de ad be ef'), { compressed: false }));
+    h.recv(h.peer.synStream({ streamId: 3, nv: [[':path', '/']] }));
+    expect(h.log.of('onCtrlRecvParseErrorCb').map((e) => e.args[3])).toEqual([ERR_ZLIB, ERR_ZLIB]);
+    expect(h.flushLabels()).toEqual(['GOAWAY(0,PROTOCOL_ERROR)']);
+    expect(h.log.texts.at(-1)).toBe('ctrl-not-send GOAWAY(0,PROTOCOL_ERROR) ERR_GOAWAY_ALREADY_SENT');
+  });
+});
+
+describe('size limits', () => {
+  it('a header frame above maxControlFrameLength: RST_STREAM FRAME_TOO_LARGE, no stream, the id not used', () => {
+    const h = server(V, { config: { maxControlFrameLength: 200 } });
+    h.recv(h.peer.synStream({ streamId: 1, nv: [['x-big', 'x'.repeat(1000)]] }));
+    expect(h.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) FRAME_TOO_LARGE']);
+    expect((h.log.frames('onInvalidCtrlRecvCb')[0] as SynStreamFrame).nv).toEqual([]);
+    expect(h.stream(1)).toBeUndefined();
+    expect(h.core.lastRecvStreamId).toBe(0);
+    expect(h.flushLabels()).toEqual(['RST_STREAM(1,FRAME_TOO_LARGE)']);
+    h.log.take();
+    h.recv(h.peer.synStream({ streamId: 1, flags: CTRL_FLAG_FIN, nv: [[':path', '/']] })); // in step, and 1 is still new
+    expect(h.log.take()).toEqual(['ctrl-recv SYN_STREAM(1)', 'request-recv 1']);
+  });
+
+  it('a header block inflating past maxHeaderBlockSize: RST_STREAM FRAME_TOO_LARGE', () => {
+    const h = server(V, { config: { maxHeaderBlockSize: 100 } });
+    h.recv(h.peer.synStream({ streamId: 1, nv: [['x-big', 'y'.repeat(500)]] }));
+    expect(h.flushLabels()).toEqual(['RST_STREAM(1,FRAME_TOO_LARGE)']);
+  });
+
+  it('another frame above maxControlFrameLength: parse error and GOAWAY (test_spdylay_session_recv\'s 77-byte PING)', () => {
+    const h = server(V, { config: { maxControlFrameLength: 8 } });
+    h.recv(h.peer.raw(PING, 0, new Uint8Array(77)));
+    expect(h.log.take()).toEqual(['parse-error PING ERR_INVALID_FRAME']);
+    expect(h.flushLabels()).toEqual(['GOAWAY(0,PROTOCOL_ERROR)']);
+  });
+});
+
+describe('unknown types', () => {
+  it('are reported and skipped; nothing is sent; what follows is read', () => {
+    const h = server(V);
+    h.recv(h.peer.raw(0, 0, hex('01 02')), h.peer.raw(11, 0, new Uint8Array(0)), h.peer.raw(0xffff, 0xff, hex('aa')), h.peer.ping(1));
+    expect(h.log.take()).toEqual(['unknown-ctrl-recv len=2', 'unknown-ctrl-recv len=0', 'unknown-ctrl-recv len=1', 'ctrl-recv PING(1)']);
+    expect(h.flushLabels()).toEqual(['PING(1)']);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * SETTINGS both ways, as spdylay (spdylay_submit_settings,
+ * spdylay_session_on_settings_received, spdylay_frame_pack_settings):
+ * local values apply at submit, received ones entry by entry with the first
+ * occurrence of an id winning; frame and entry flags are carried but
+ * nothing is persisted or cleared; SPDY/2 writes ids little-endian.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  CTRL_FLAG_FIN,
+  FLAG_SETTINGS_CLEAR_SETTINGS,
+  ID_FLAG_SETTINGS_PERSISTED,
+  ID_FLAG_SETTINGS_PERSIST_VALUE,
+  PROTO_SPDY2,
+  PROTO_SPDY3,
+  SETTINGS,
+  SETTINGS_INITIAL_WINDOW_SIZE,
+  SETTINGS_MAX_CONCURRENT_STREAMS,
+  SETTINGS_ROUND_TRIP_TIME,
+  SETTINGS_UPLOAD_BANDWIDTH,
+} from '../../src/index.js';
+import type { SettingsFrame } from '../../src/index.js';
+import { concat, hex } from '../helpers/bytes.js';
+import { framesOfType } from '../helpers/frame-reader.js';
+import { client, server } from '../helpers/harness.js';
+import { bodyProvider } from '../helpers/providers.js';
+
+const MAX_STREAMS = SETTINGS_MAX_CONCURRENT_STREAMS;
+const IWS = SETTINGS_INITIAL_WINDOW_SIZE;
+
+describe('sending', () => {
+  it('the frame flags and entry flags go out as given', () => {
+    const h = client(PROTO_SPDY3);
+    h.session.submitSettings(FLAG_SETTINGS_CLEAR_SETTINGS, [[MAX_STREAMS, ID_FLAG_SETTINGS_PERSIST_VALUE, 100]]);
+    const frame = framesOfType(h.flush(), SETTINGS)[0]!;
+    expect(frame.flags).toBe(FLAG_SETTINGS_CLEAR_SETTINGS);
+    expect(frame.iv).toEqual([[MAX_STREAMS, ID_FLAG_SETTINGS_PERSIST_VALUE, 100]]);
+  });
+
+  it('SPDY/3 writes flags then a big-endian 24-bit id; SPDY/2 a little-endian id then flags', () => {
+    const h3 = client(PROTO_SPDY3);
+    h3.session.submitSettings(0, [[IWS, 1, 0x10000]]);
+    expect(h3.session.memSend()).toEqual(hex('80 03 00 04 00 00 00 0c  00 00 00 01  01 00 00 07  00 01 00 00'));
+    const h2 = client(PROTO_SPDY2);
+    h2.session.submitSettings(0, [[IWS, 1, 0x10000]]);
+    expect(h2.session.memSend()).toEqual(hex('80 02 00 04 00 00 00 0c  00 00 00 01  07 00 00 01  00 01 00 00'));
+  });
+
+  it('local values apply at submit; a lower MAX_CONCURRENT_STREAMS refuses the next stream with REFUSED_STREAM', () => {
+    const h = server(PROTO_SPDY3);
+    h.recv(h.peer.synStream({ streamId: 1 }));
+    h.session.submitSettings(0, [[MAX_STREAMS, 0, 1]]);
+    // Not sent yet: spdylay applies local settings at once.
+    h.recv(h.peer.synStream({ streamId: 3, flags: CTRL_FLAG_FIN }));
+    expect(h.log.take()).toEqual(['ctrl-recv SYN_STREAM(1)', 'invalid-ctrl-recv SYN_STREAM(3) REFUSED_STREAM']);
+    expect(h.flushLabels()).toEqual(['SETTINGS', 'RST_STREAM(3,REFUSED_STREAM)']);
+    expect(h.log.of('onStreamCloseCb')).toEqual([]); // no stream was opened for 3
+  });
+
+  it('the refused id is used up: the same id again is a stream error, a higher one may be accepted', () => {
+    const h = server(PROTO_SPDY3);
+    h.session.submitSettings(0, [[MAX_STREAMS, 0, 0]]);
+    h.recv(h.peer.synStream({ streamId: 1 }));
+    h.session.submitSettings(0, [[MAX_STREAMS, 0, 10]]);
+    h.log.take();
+    h.recv(h.peer.synStream({ streamId: 1 }), h.peer.synStream({ streamId: 3 }));
+    expect(h.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) PROTOCOL_ERROR', 'ctrl-recv SYN_STREAM(3)']);
+  });
+
+  it('streams being reset still count against our limit', () => {
+    const h = server(PROTO_SPDY3);
+    h.session.submitSettings(0, [[MAX_STREAMS, 0, 1]]);
+    h.recv(h.peer.synStream({ streamId: 1 }));
+    h.session.submitRstStream(1, 5); // CLOSING until sent
+    h.recv(h.peer.synStream({ streamId: 3 }));
+    expect(h.log.take().at(-1)).toBe('invalid-ctrl-recv SYN_STREAM(3) REFUSED_STREAM');
+    h.flush(); // RST(1) goes, stream 1 closes
+    h.recv(h.peer.synStream({ streamId: 5 }));
+    expect(h.log.take().at(-1)).toBe('ctrl-recv SYN_STREAM(5)');
+  });
+});
+
+describe('receiving', () => {
+  it('the first value of a repeated id wins; the callback sees every entry', () => {
+    const h = client(PROTO_SPDY3);
+    h.recv(
+      h.peer.settings(0, [
+        [MAX_STREAMS, 0, 1_000_000_009],
+        [MAX_STREAMS, 0, 1],
+      ]),
+    );
+    expect(h.core.remoteSettings[MAX_STREAMS]).toBe(1_000_000_009);
+    expect((h.log.frames('onCtrlRecvCb')[0] as SettingsFrame).iv).toEqual([
+      [MAX_STREAMS, 0, 1_000_000_009],
+      [MAX_STREAMS, 0, 1],
+    ]);
+  });
+
+  it('unknown ids (0, above 8) are skipped; the frame is still reported', () => {
+    const h = client(PROTO_SPDY3);
+    h.recv(h.peer.settings(0, [[0, 0, 5], [999, 0, 5], [SETTINGS_ROUND_TRIP_TIME, 0, 77]]));
+    expect(h.log.take()).toEqual(['ctrl-recv SETTINGS']);
+    expect(h.core.remoteSettings[SETTINGS_ROUND_TRIP_TIME]).toBe(77);
+    expect(h.core.remoteSettings.length).toBe(9); // nothing stored beyond id 8
+  });
+
+  it('an empty SETTINGS is reported', () => {
+    const h = client(PROTO_SPDY3);
+    h.recv(h.peer.settings(0, []));
+    expect(h.log.take()).toEqual(['ctrl-recv SETTINGS']);
+  });
+
+  it('CLEAR_SETTINGS and the persist flags are ignored: values apply, nothing is cleared or echoed', () => {
+    const h = client(PROTO_SPDY3);
+    h.recv(h.peer.settings(0, [[MAX_STREAMS, ID_FLAG_SETTINGS_PERSIST_VALUE, 3]]));
+    h.recv(h.peer.settings(FLAG_SETTINGS_CLEAR_SETTINGS, [[SETTINGS_UPLOAD_BANDWIDTH, ID_FLAG_SETTINGS_PERSISTED, 9]]));
+    expect(h.core.remoteSettings[MAX_STREAMS]).toBe(3);
+    expect(h.core.remoteSettings[SETTINGS_UPLOAD_BANDWIDTH]).toBe(9);
+    expect(h.flush()).toEqual([]);
+  });
+
+  it('SPDY/2 ids are read little-endian: a big-endian id names another setting and is skipped', () => {
+    const h = client(PROTO_SPDY2);
+    // Two entries: 04 00 00 (id 4, LE) = 7; 00 00 04 (id 0x040000, LE) = 1.
+    const frame = hex('80 02 00 04 00 00 00 14  00 00 00 02  04 00 00 00  00 00 00 07  00 00 04 00  00 00 00 01');
+    h.recv(frame);
+    expect(h.core.remoteSettings[MAX_STREAMS]).toBe(7);
+    expect((h.log.frames('onCtrlRecvCb')[0] as SettingsFrame).iv).toEqual([
+      [MAX_STREAMS, 0, 7],
+      [0x040000, 0, 1],
+    ]);
+  });
+
+  it('SPDY/2 stores INITIAL_WINDOW_SIZE but has no windows to move', () => {
+    const h = client(PROTO_SPDY2);
+    h.session.submitRequest(0, [[':method', 'POST']], bodyProvider(100_000));
+    h.recv(h.peer.settings(0, [[IWS, 0, 10]]));
+    expect(h.core.remoteSettings[IWS]).toBe(10);
+    const sent = h.flush();
+    expect(sent.filter((e) => e.e === 'data').reduce((n, e) => n + (e.e === 'data' ? e.length : 0), 0)).toBe(100_000);
+  });
+
+  it('a SETTINGS of the other version is ignored without a callback', () => {
+    const h = client(PROTO_SPDY3);
+    h.recv(h.peer.settings(0, [[MAX_STREAMS, 0, 1]], 2));
+    expect(h.log.take()).toEqual([]);
+    expect(h.core.remoteSettings[MAX_STREAMS]).toBe(2 ** 31 - 1);
+  });
+
+  it('INITIAL_WINDOW_SIZE of 2^31 or more is not applied to open streams but recorded', () => {
+    const h = client(PROTO_SPDY3);
+    h.session.submitRequest(0, [[':method', 'POST']], bodyProvider(10));
+    h.flush();
+    h.recv(h.peer.settings(0, [[IWS, 0, 2 ** 31]]));
+    expect(h.stream(1)!.sendWindow).toBe(65536 - 10);
+    expect(h.core.remoteSettings[IWS]).toBe(2 ** 31);
+  });
+
+  it('entries split across reads are applied the same', () => {
+    const h = client(PROTO_SPDY3);
+    const frame = concat(h.peer.settings(0, [[MAX_STREAMS, 0, 2], [IWS, 0, 1000]]));
+    for (let i = 0; i < frame.length; i++) h.session.memRecv(frame.subarray(i, i + 1));
+    expect([h.core.remoteSettings[MAX_STREAMS], h.core.remoteSettings[IWS]]).toEqual([2, 1000]);
+    expect(h.log.take()).toEqual(['ctrl-recv SETTINGS']);
+  });
+});
