@@ -22,7 +22,7 @@ import type { SessionEvent, SessionEventSink } from './events.js';
 import { ITEM_CTRL, ITEM_DATA, OutboundQueue, PRI_PING, PRI_SETTINGS } from './outbound.js';
 import type { DataSource, OutboundCtrlItem, OutboundItem } from './outbound.js';
 import { defaultSettings } from './settings.js';
-import { Stream } from './stream.js';
+import { SHUT_RD, Stream } from './stream.js';
 import type { StreamState } from './stream.js';
 
 /** GOAWAY bookkeeping, as spdylay's goaway_flags. */
@@ -50,6 +50,14 @@ export class SessionCore {
   lastPingUniqueId = 0;
 
   goawayFlags = 0;
+  /**
+   * A GOAWAY of ours is queued (or sent). Its last-good-stream-id is fixed
+   * when it is queued (API.md), so from then on streams the peer opens are
+   * past it: they are ignored, as after sending, rather than processed
+   * while the peer is told they were not (test: "streams opened after
+   * submitGoaway, before the GOAWAY is sent, are ignored").
+   */
+  goawayQueued = false;
   /** From the GOAWAY we received. */
   lastGoodStreamId = 0;
 
@@ -223,6 +231,7 @@ export class SessionCore {
   }
 
   addGoaway(lastGoodStreamId: number, statusCode: number): void {
+    this.goawayQueued = true;
     this.addControl({
       type: GOAWAY,
       version: this.facts.wireVersion,
@@ -285,7 +294,7 @@ export class SessionCore {
     if (!this.autoWindowUpdate || !this.facts.streamFlowControl) return;
     const threshold = this.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]! / 2;
     for (const stream of this.streams.values()) {
-      if (stream.recvUnacked > 0 && stream.recvUnacked >= threshold && !(stream.shutFlags & 1) /* SHUT_RD */) {
+      if (stream.recvUnacked > 0 && stream.recvUnacked >= threshold && !(stream.shutFlags & SHUT_RD)) {
         this.addWindowUpdate(stream.id, stream.recvUnacked);
         stream.recvUnacked = 0;
       }

@@ -154,6 +154,11 @@ export class Receiver implements FrameSink {
     this.dataStream = undefined;
     this.dataIgnored = false;
     if (stream !== undefined && !ignored) {
+      // Our RST_STREAM may have been queued (or sent) while the frame was
+      // arriving: then, as spdylay re-checks at the end of the frame, it is
+      // dropped there, FIN included, and the stream closes with our status
+      // (test: "a DATA frame that ends after our RST_STREAM is queued does not close the stream").
+      if (this.s.streams.get(streamId) !== stream || !this.dataAllowed(stream)) return;
       this.s.emit({ type: 'data-recv', flags, streamId, length });
       if (flags & DATA_FLAG_FIN) {
         if (!this.s.isMyStreamId(streamId)) this.s.emit({ type: 'request-recv', streamId });
@@ -188,9 +193,10 @@ export class Receiver implements FrameSink {
     if (stream === undefined) {
       if (streamId === 0) {
         s.failSession(GOAWAY_PROTOCOL_ERROR);
-      } else if (!(s.goawayFlags & GOAWAY_SEND)) {
+      } else if (!(s.goawayFlags & GOAWAY_SEND) && !s.goawayQueued) {
         // Draft 3 §2.2.2: DATA for a stream that is not open, before we sent
-        // GOAWAY, is a stream error INVALID_STREAM.
+        // GOAWAY, is a stream error INVALID_STREAM. (Once our GOAWAY is
+        // queued, such DATA belongs to a stream it already excludes.)
         s.addRstStream(streamId, INVALID_STREAM);
       }
       return;
@@ -272,8 +278,9 @@ export class Receiver implements FrameSink {
 
   private onSynStream(frame: SynStreamRecord): void {
     const s = this.s;
-    // After GOAWAY either way, new streams are neither accepted nor answered.
-    if (s.goawayFlags) return;
+    // After GOAWAY either way, new streams are neither accepted nor answered;
+    // once ours is queued too, since its last-good-stream-id is fixed (core.ts).
+    if (s.goawayFlags || s.goawayQueued) return;
     let statusCode: number;
     if (frame.streamId === s.lastRecvStreamId) {
       // Draft 3 §2.3.2: the same stream id twice is a stream error.
