@@ -111,6 +111,21 @@ describe('receive windows are enforced (spdylay never checks)', () => {
     expect(h.flushLabels()).toEqual(['RST_STREAM(1,FLOW_CONTROL_ERROR)']);
   });
 
+  it('a WINDOW_UPDATE we queued but have not sent grants nothing yet: the peer cannot count on it', () => {
+    const h = server(PROTO_SPDY3);
+    // 40,000 bytes queue an automatic WINDOW_UPDATE; it is not written before
+    // the next 30,000 arrive, so those overrun the 65,536 the peer was given.
+    h.recv(h.peer.synStream({ streamId: 1 }), h.peer.data(1, 0, 40_000), h.peer.data(1, 0, 30_000));
+    // (The queued WINDOW_UPDATE is then dropped: its stream is being reset.)
+    expect(h.flushLabels()).toEqual(['RST_STREAM(1,FLOW_CONTROL_ERROR)']);
+    // Written first, the same WINDOW_UPDATE makes room for them.
+    const g = server(PROTO_SPDY3);
+    g.recv(g.peer.synStream({ streamId: 1 }), g.peer.data(1, 0, 40_000));
+    expect(g.flushLabels()).toEqual(['WINDOW_UPDATE(1,+40000)']);
+    g.recv(g.peer.data(1, 0, 30_000));
+    expect(g.flushLabels()).toEqual([]);
+  });
+
   it('the window we grant is what the peer may send: our WINDOW_UPDATE and a larger INITIAL_WINDOW_SIZE widen it', () => {
     const h = server(PROTO_SPDY3, { config: { autoWindowUpdate: false } });
     h.recv(h.peer.synStream({ streamId: 1 }), h.peer.data(1, 0, 65_536));

@@ -188,7 +188,7 @@ describe.each(EVERY_VERSION)('$name', ({ version }) => {
 });
 
 describe('automatic WINDOW_UPDATE and the cuts', () => {
-  it('SPDY/3.1: the session WINDOW_UPDATE delta follows the cuts when a frame straddles the threshold (spdylay counts per slice)', () => {
+  it('automatic WINDOW_UPDATE amounts do not depend on chunking (spdylay counts per slice, so its deltas follow the cuts)', () => {
     const deltas = (cut: number | null) => {
       const h = server(PROTO_SPDY3_1);
       h.recv(h.peer.synStream({ streamId: 1 }));
@@ -200,7 +200,9 @@ describe('automatic WINDOW_UPDATE and the cuts', () => {
       return h.flushLabels();
     };
     expect(deltas(null)).toEqual(['WINDOW_UPDATE(0,+35000)']);
-    // Cut 2768 bytes into the second frame: the threshold is met inside it.
-    expect(deltas(8 + 30_000 + 8 + 2768)).toEqual(['WINDOW_UPDATE(0,+32768)']);
+    // Cut 2768 bytes into the second frame, where spdylay's per-slice count
+    // meets the threshold and sends +32768: we still count the whole frame.
+    expect(deltas(8 + 30_000 + 8 + 2768)).toEqual(['WINDOW_UPDATE(0,+35000)']);
+    for (const cut of [1, 8, 30_007, 30_008, 30_016, 35_015]) expect(deltas(cut)).toEqual(['WINDOW_UPDATE(0,+35000)']);
   });
 });

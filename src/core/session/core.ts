@@ -242,13 +242,7 @@ export class SessionCore {
     });
   }
 
-  /** Queues a WINDOW_UPDATE and grants the peer that much more receive budget. */
   addWindowUpdate(streamId: number, deltaWindowSize: number): void {
-    if (streamId === 0) this.sessionRecvBudget += deltaWindowSize;
-    else {
-      const stream = this.streams.get(streamId);
-      if (stream !== undefined) stream.recvBudget += deltaWindowSize;
-    }
     this.addControl({
       type: WINDOW_UPDATE,
       version: this.facts.wireVersion,
@@ -267,6 +261,20 @@ export class SessionCore {
   failSession(statusCode: number): void {
     this.goawayFlags |= GOAWAY_FAIL_ON_SEND;
     this.addGoaway(this.lastRecvStreamId, statusCode);
+  }
+
+  /**
+   * A WINDOW_UPDATE of ours has been written: the peer may now send that
+   * much more. Granted when sent, not when queued, since the peer cannot
+   * count on a WINDOW_UPDATE it has not received.
+   */
+  grantRecvWindow(streamId: number, deltaWindowSize: number): void {
+    if (streamId === 0) {
+      this.sessionRecvBudget += deltaWindowSize;
+      return;
+    }
+    const stream = this.streams.get(streamId);
+    if (stream !== undefined) stream.recvBudget += deltaWindowSize;
   }
 
   /**

@@ -55,9 +55,10 @@ export class Receiver implements FrameSink {
   /** The DATA frame being received: its stream and whether its payload is dropped. */
   private dataStream: Stream | undefined = undefined;
   private dataIgnored = false;
-  private dataRemaining = 0;
   /** Set once the peer overran the session window: the session is failing. */
   private sessionOverrun = false;
+  /** The current DATA frame overran its stream window and was answered with FLOW_CONTROL_ERROR. */
+  private flowRejected = false;
 
   constructor(private readonly s: SessionCore) {}
 
@@ -109,68 +110,61 @@ export class Receiver implements FrameSink {
 
   // ---- DATA ----
 
+  /**
+   * The head of a DATA frame is in. Windows are charged here, with the
+   * declared length, so the verdict on a frame never depends on how its
+   * bytes were chunked.
+   */
   onDataBegin(streamId: number, _flags: number, length: number): void {
-    const stream = this.s.streams.get(streamId);
+    const s = this.s;
+    const stream = s.streams.get(streamId);
     this.dataStream = stream;
     this.dataIgnored = stream === undefined || !this.dataAllowed(stream);
-    this.dataRemaining = length;
-  }
-
-  onDataChunk(streamId: number, flags: number, chunk: Uint8Array): void {
-    const s = this.s;
-    const length = chunk.length;
-    this.dataRemaining -= length;
-    // Session-level flow control counts every DATA byte, even of frames we
-    // drop: the peer counted them against its window too.
-    if (s.facts.sessionFlowControl && !this.consumeSessionWindow(length)) return;
-    if (this.dataIgnored) return this.acknowledgeDropped(length);
-    const stream = this.dataStream!;
-    if (s.facts.streamFlowControl && !this.consumeStreamWindow(stream, length, flags)) return this.acknowledgeDropped(length);
-    s.emit({ type: 'data-chunk-recv', flags, streamId, data: chunk });
-  }
-
-  /**
-   * With autoWindowUpdate off the application acknowledges what it is
-   * given, and it is never given dropped DATA (a stream reset meanwhile, a
-   * refused frame), so in SPDY/3.1 those bytes would close the session
-   * window for good. The session acknowledges them itself, at the automatic
-   * threshold, as spdylay's NO_AUTO_WINDOW_UPDATE2 does (test: "with
-   * autoWindowUpdate off, dropped DATA is acknowledged at session level").
-   */
-  private acknowledgeDropped(length: number): void {
-    const s = this.s;
-    if (!s.facts.sessionFlowControl || s.autoWindowUpdate) return; // Counted and acknowledged with the rest.
-    s.sessionRecvUnacked -= length;
-    s.sessionDroppedUnacked += length;
-    if (s.sessionDroppedUnacked >= INITIAL_WINDOW_SIZE / 2) {
-      s.addWindowUpdate(0, s.sessionDroppedUnacked);
-      s.sessionDroppedUnacked = 0;
+    this.flowRejected = false;
+    // Session-level flow control counts every DATA frame, even those we drop:
+    // the peer counted them against its window too.
+    if (s.facts.sessionFlowControl && !this.chargeSessionWindow(length)) {
+      this.dataIgnored = true;
+      return;
+    }
+    if (!this.dataIgnored && s.facts.streamFlowControl && !this.chargeStreamWindow(stream!, length)) {
+      this.dataIgnored = true;
     }
   }
 
+  onDataChunk(streamId: number, flags: number, chunk: Uint8Array): void {
+    if (!this.dataIgnored) this.s.emit({ type: 'data-chunk-recv', flags, streamId, data: chunk });
+  }
+
   onDataEnd(streamId: number, flags: number, length: number): void {
+    const s = this.s;
     const stream = this.dataStream;
     const ignored = this.dataIgnored;
     this.dataStream = undefined;
     this.dataIgnored = false;
-    if (stream !== undefined && !ignored) {
-      // Our RST_STREAM may have been queued (or sent) while the frame was
-      // arriving: then, as spdylay re-checks at the end of the frame, it is
-      // dropped there, FIN included, and the stream closes with our status
-      // (test: "a DATA frame that ends after our RST_STREAM is queued does not close the stream").
-      if (this.s.streams.get(streamId) !== stream || !this.dataAllowed(stream)) return;
-      this.s.emit({ type: 'data-recv', flags, streamId, length });
+    // Our RST_STREAM may have been queued (or sent) while the frame was
+    // arriving: then, as spdylay re-checks at the end of the frame, it is
+    // dropped there, FIN included, and the stream closes with our status
+    // (test: "a DATA frame that ends after our RST_STREAM is queued does not close the stream").
+    const lateDrop = !ignored && (s.streams.get(streamId) !== stream || !this.dataAllowed(stream!));
+    if (s.facts.sessionFlowControl && !this.sessionOverrun) this.acknowledgeSession(length, ignored || lateDrop);
+    if (lateDrop) return;
+    if (!ignored) {
+      const live = stream!;
+      if (s.facts.streamFlowControl && !(flags & DATA_FLAG_FIN)) this.acknowledgeStream(live, length);
+      s.emit({ type: 'data-recv', flags, streamId, length });
       if (flags & DATA_FLAG_FIN) {
-        if (!this.s.isMyStreamId(streamId)) this.s.emit({ type: 'request-recv', streamId });
-        stream.shutdown(SHUT_RD);
-        this.s.closeStreamIfShutRdwr(stream);
+        if (!s.isMyStreamId(streamId)) s.emit({ type: 'request-recv', streamId });
+        live.shutdown(SHUT_RD);
+        s.closeStreamIfShutRdwr(live);
       }
       return;
     }
     // After a session-window overrun the GOAWAY is the answer: no RST_STREAM
     // for the frames dropped with it (test: "a peer overrunning the session
     // window gets GOAWAY PROTOCOL_ERROR").
-    if (ignored && !this.sessionOverrun) this.rejectData(streamId, stream);
+    if (!this.sessionOverrun && !this.flowRejected) this.rejectData(streamId, stream);
+    this.flowRejected = false;
   }
 
   /** spdylay's check_data_recv_allowed. */
@@ -213,53 +207,76 @@ export class Receiver implements FrameSink {
   }
 
   /**
-   * Counts `length` bytes against the session receive window. spdylay never
+   * Charges a DATA frame against the session receive window. spdylay never
    * checks that the peer stays inside it; SPDY/3.1 makes an overrun a
    * session error (test: "a peer overrunning the session window gets
-   * GOAWAY"). Returns false when the session has failed.
+   * GOAWAY"). Returns false when the frame overran it.
    */
-  private consumeSessionWindow(length: number): boolean {
+  private chargeSessionWindow(length: number): boolean {
     const s = this.s;
+    if (this.sessionOverrun) return false;
     s.sessionRecvBudget -= length;
-    if (s.sessionRecvBudget < 0) {
-      this.dataIgnored = true;
-      if (!this.sessionOverrun) {
-        this.sessionOverrun = true;
-        s.failSession(GOAWAY_PROTOCOL_ERROR);
+    if (s.sessionRecvBudget >= 0) return true;
+    this.sessionOverrun = true;
+    s.failSession(GOAWAY_PROTOCOL_ERROR);
+    return false;
+  }
+
+  /**
+   * Charges a DATA frame against its stream's receive window: an overrun is
+   * RST_STREAM FLOW_CONTROL_ERROR (beyond spdylay, which never checks; test
+   * "a peer overrunning a stream window gets FLOW_CONTROL_ERROR").
+   */
+  private chargeStreamWindow(stream: Stream, length: number): boolean {
+    stream.recvBudget -= length;
+    if (stream.recvBudget >= 0) return true;
+    this.flowRejected = true;
+    this.s.addRstStream(stream.id, FLOW_CONTROL_ERROR);
+    return false;
+  }
+
+  /**
+   * Counts a received frame towards the session's automatic WINDOW_UPDATE,
+   * sent once half the initial window is unacknowledged, as spdylay does.
+   * spdylay counts per input chunk, so its amounts depend on how the bytes
+   * were cut; we count whole frames, so the same bytes give the same frames
+   * whatever the chunking (test: "automatic WINDOW_UPDATE amounts do not
+   * depend on chunking"). With autoWindowUpdate off the application
+   * acknowledges what it was given, and it is never given dropped DATA (a
+   * stream reset meanwhile, a refused frame), so those bytes would close the
+   * session window for good: the session acknowledges them itself, at the
+   * same threshold, as spdylay's NO_AUTO_WINDOW_UPDATE2 does (test: "with
+   * autoWindowUpdate off, dropped DATA is acknowledged at session level").
+   */
+  private acknowledgeSession(length: number, dropped: boolean): void {
+    const s = this.s;
+    if (!s.autoWindowUpdate && dropped) {
+      s.sessionDroppedUnacked += length;
+      if (s.sessionDroppedUnacked >= INITIAL_WINDOW_SIZE / 2) {
+        s.addWindowUpdate(0, s.sessionDroppedUnacked);
+        s.sessionDroppedUnacked = 0;
       }
-      return false;
+      return;
     }
     s.sessionRecvUnacked += length;
     if (s.autoWindowUpdate && s.sessionRecvUnacked >= INITIAL_WINDOW_SIZE / 2) {
       s.addWindowUpdate(0, s.sessionRecvUnacked);
       s.sessionRecvUnacked = 0;
     }
-    return true;
   }
 
   /**
-   * Counts `length` bytes against the stream's receive window: an overrun is
-   * RST_STREAM FLOW_CONTROL_ERROR (beyond spdylay, which never checks; test
-   * "a peer overrunning a stream window gets FLOW_CONTROL_ERROR"). Like
-   * spdylay, the automatic WINDOW_UPDATE is sent once half the initial
-   * window is unacknowledged, and not for the bytes that end a stream.
+   * Counts a received frame (without FIN: a finished stream needs no more
+   * window, as in spdylay) towards the stream's automatic WINDOW_UPDATE,
+   * sent once half our INITIAL_WINDOW_SIZE is unacknowledged.
    */
-  private consumeStreamWindow(stream: Stream, length: number, flags: number): boolean {
+  private acknowledgeStream(stream: Stream, length: number): void {
     const s = this.s;
-    stream.recvBudget -= length;
-    if (stream.recvBudget < 0) {
-      this.dataIgnored = true;
-      s.addRstStream(stream.id, FLOW_CONTROL_ERROR);
-      return false;
-    }
-    const endsStream = this.dataRemaining === 0 && (flags & DATA_FLAG_FIN) !== 0;
-    if (endsStream) return true;
     stream.recvUnacked += length;
     if (s.autoWindowUpdate && stream.recvUnacked >= s.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]! / 2) {
       s.addWindowUpdate(stream.id, stream.recvUnacked);
       stream.recvUnacked = 0;
     }
-    return true;
   }
 
   // ---- control frames ----
@@ -404,10 +421,13 @@ export class Receiver implements FrameSink {
       // Draft 3 §2.6.4: of several values for one id, the first counts.
       if (id < 1 || id > SETTINGS_MAX || seen[id]) continue;
       seen[id] = true;
-      if (id === SETTINGS_INITIAL_WINDOW_SIZE && s.facts.streamFlowControl) {
-        // Values of 2^31 and above would overflow the windows: spdylay skips
-        // applying them to open streams but still records them.
-        if (value <= MAX_31BIT) this.applyInitialWindowSize(value);
+      if (id === SETTINGS_INITIAL_WINDOW_SIZE) {
+        // A window is 31 bits (draft 3 §2.6.8). spdylay skips applying a
+        // larger value to open streams but records it, so every later stream
+        // opens with a negative window; we ignore the entry altogether (test:
+        // "INITIAL_WINDOW_SIZE of 2^31 or more is ignored").
+        if (value > MAX_31BIT) continue;
+        if (s.facts.streamFlowControl) this.applyInitialWindowSize(value);
       }
       s.remoteSettings[id] = value;
     }

@@ -245,6 +245,9 @@ export class Sender {
       case GOAWAY:
         s.goawayFlags |= GOAWAY_SEND;
         return;
+      case WINDOW_UPDATE:
+        s.grantRecvWindow(frame.streamId, frame.deltaWindowSize);
+        return;
       default:
         return;
     }
