@@ -1,0 +1,134 @@
+// `npm run bench`: ours against spdy-transport and the zlib floor, in one
+// run, alternated run by run. Every measurement runs in its own child
+// process (bench/measure.mjs, with --expose-gc), so no run inherits another's
+// heap. Prints one Markdown table of medians with min–max.
+//
+//   node bench/run.mjs [--quick] [--runs N] [--only W1,W3r] [--json FILE]
+//
+// Full mode: every workload at its full size, 3 runs (the issue's minimum
+// for a median): about 15 minutes on a 2-core machine, nearly all of it the
+// peer (W3r alone is ~30 s per run and version, M ~30 s). --quick: a
+// twentieth of every size, a token warm-up and 1 run: a smoke test of the
+// harness (about 40 s), not a measurement.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { PROTO_SPDY3, PROTO_SPDY3_1 } from '../dist/index.js';
+import { OBUF_PATCH_NOTE } from './peer/obuf-patch.mjs';
+import { buildRows, formatTable, key, toJson } from './report.mjs';
+import { TARGETS, WORKLOADS } from './workloads/index.mjs';
+
+const FULL_RUNS = 3;
+const QUICK_RUNS = 1;
+const QUICK_SCALE = 1 / 20;
+/** Warm-up per measurement (bench/warmup.mjs): long enough for the JIT in full mode, a token in quick mode. */
+const FULL_WARMUP_MS = 1000;
+const QUICK_WARMUP_MS = 150;
+const VERSIONS = [
+  { id: PROTO_SPDY3, label: 'spdy/3' },
+  { id: PROTO_SPDY3_1, label: 'spdy/3.1' },
+];
+const MEASURE = fileURLToPath(new URL('./measure.mjs', import.meta.url));
+/** A measurement that takes longer than this has hung. */
+const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
+
+function parseArgs(argv) {
+  const args = { quick: false, runs: null, only: null, json: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--quick') args.quick = true;
+    else if (a === '--runs') args.runs = Number(value());
+    else if (a === '--only') args.only = value().split(',');
+    else if (a === '--json') args.json = value();
+    else throw new Error(`unknown argument ${a} (use --quick, --runs N, --only W1,W2 64K, --json FILE)`);
+  }
+  if (args.runs !== null && !(Number.isInteger(args.runs) && args.runs >= 1)) throw new Error('--runs needs a positive integer');
+  return args;
+}
+
+function machine() {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpu = m[1].trim();
+  } catch {
+    // Not Linux: os.cpus() has the model.
+  }
+  return { node: process.version, cpu, cores: os.cpus().length, platform: `${os.platform()} ${os.arch()}` };
+}
+
+/** Runs one measurement in a child process; returns its result object or throws. */
+function measure(workload, impl, version, scale, warmUpMs) {
+  const argv = ['--expose-gc', MEASURE, workload.name, impl, String(version.id), String(scale), String(warmUpMs)];
+  const child = spawnSync(process.execPath, argv, {
+    encoding: 'utf8',
+    timeout: CHILD_TIMEOUT_MS,
+    maxBuffer: 1024 * 1024,
+  });
+  if (child.status !== 0) {
+    const why = child.error ? child.error.message : `exit ${child.status ?? child.signal}`;
+    throw new Error(`${workload.name} ${version.label} ${impl} failed (${why}):\n${child.stderr}`);
+  }
+  const lines = child.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const scale = args.quick ? QUICK_SCALE : 1;
+  const runs = args.runs ?? (args.quick ? QUICK_RUNS : FULL_RUNS);
+  const workloads = args.only === null ? WORKLOADS : WORKLOADS.filter((w) => args.only.includes(w.name));
+  if (workloads.length === 0) throw new Error(`--only matched no workload (have: ${WORKLOADS.map((w) => w.name).join(', ')})`);
+  const plan = { workloads, versions: VERSIONS };
+  const host = machine();
+  const started = new Date();
+
+  const results = new Map();
+  const failures = [];
+  for (let run = 0; run < runs; run++) {
+    for (const workload of workloads) {
+      for (const version of VERSIONS) {
+        // Alternate who goes first, so neither side always runs on a machine
+        // the other has just warmed (or heated).
+        const order = run % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+        if (workload.floor) order.splice(1, 0, 'floor');
+        const slot = results.get(key(workload.name, version.id)) ?? { ours: [], peer: [], floor: [] };
+        results.set(key(workload.name, version.id), slot);
+        for (const impl of order) {
+          const t = Date.now();
+          try {
+            const result = measure(workload, impl, version, scale, args.quick ? QUICK_WARMUP_MS : FULL_WARMUP_MS);
+            slot[impl].push(result);
+            process.stderr.write(
+              `[run ${run + 1}/${runs}] ${workload.name} ${version.label} ${impl}: ${Math.round(result.value).toLocaleString('en-US')} ${workload.unit} (${((Date.now() - t) / 1000).toFixed(1)} s)\n`,
+            );
+          } catch (error) {
+            failures.push(error.message);
+            process.stderr.write(`[run ${run + 1}/${runs}] ${error.message}\n`);
+          }
+        }
+      }
+    }
+  }
+
+  const rows = buildRows(plan, results, TARGETS);
+  const minutes = ((Date.now() - started.getTime()) / 60000).toFixed(1);
+  console.log(`spdylay benchmarks — ${args.quick ? 'QUICK (1/20 size, smoke test only)' : 'full size'}, ${runs} run(s), ${started.toISOString()}, ${minutes} min`);
+  console.log(`machine: ${host.cpu}, ${host.cores} cores, ${host.platform}, node ${host.node}`);
+  console.log(`peer: spdy-transport, on stream.duplexPair(). ${OBUF_PATCH_NOTE}.`);
+  console.log('medians (min–max) of the runs; ratio = ours/peer (memory: peer/ours), the median of per-run ratios, bigger is better;');
+  console.log('floor = the zlib work alone for the same header blocks (pako, our settings); ours/floor paired per run likewise.\n');
+  console.log(formatTable(rows));
+  if (args.json !== null) writeFileSync(args.json, JSON.stringify(toJson(rows), null, 2) + '\n');
+  if (failures.length > 0) {
+    console.error(`\n${failures.length} measurement(s) failed`);
+    process.exitCode = 1;
+  }
+}
+
+main();

@@ -1,0 +1,115 @@
+/**
+ * CI smoke test of the benchmark harness: `node bench/run.mjs --quick
+ * --json FILE` must finish and report every workload, for both versions,
+ * with positive numbers for ours, the peer and (where there is one) the
+ * zlib floor. It never asserts on speed: CI machines vary, and the
+ * scoreboard is `npm run bench`, not this test.
+ *
+ * The bench imports the built package (dist/); CI builds before testing,
+ * and a missing build is made here first.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The issue's workloads and what each row must carry (written out, not read from bench/). */
+const EXPECTED: Array<{ workload: string; unit: string; floor: boolean; extra?: string }> = [
+  { workload: 'W1', unit: 'req/s', floor: true },
+  { workload: 'W2 64K', unit: 'MB/s', floor: false },
+  { workload: 'W2 1M', unit: 'MB/s', floor: false },
+  { workload: 'W3', unit: 'frames/s', floor: true },
+  { workload: 'W3r', unit: 'frames/s', floor: true, extra: 'W3r block size' },
+  { workload: 'M', unit: 'B/session', floor: false, extra: 'M heap+ext' },
+];
+const VERSIONS = ['spdy/3', 'spdy/3.1'];
+
+interface Extra {
+  metric: string;
+  ours: number | null;
+  peer: number | null;
+}
+interface Row {
+  workload: string;
+  version: string;
+  unit: string;
+  ours: number | null;
+  peer: number | null;
+  ratio: number | null;
+  floor: number | null;
+  ratioToFloor: number | null;
+  runs: number;
+  extras?: Extra[];
+}
+
+const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+describe('npm run bench -- --quick', () => {
+  let dir = '';
+  let rows: Row[] = [];
+  let stdout = '';
+
+  beforeAll(async () => {
+    if (!existsSync(join(root, 'dist', 'index.js'))) {
+      await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+    }
+    dir = mkdtempSync(join(tmpdir(), 'spdylay-bench-'));
+    const jsonFile = join(dir, 'bench.json');
+    const result = await run(process.execPath, ['bench/run.mjs', '--quick', '--json', jsonFile], {
+      cwd: root,
+      timeout: 280_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    stdout = result.stdout;
+    rows = JSON.parse(readFileSync(jsonFile, 'utf8')) as Row[];
+  }, 300_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes one JSON object per workload and version, nothing else', () => {
+    expect(Array.isArray(rows)).toBe(true);
+    const names = rows.map((r) => `${r.workload} ${r.version}`).sort();
+    const wanted = EXPECTED.flatMap((e) => VERSIONS.map((v) => `${e.workload} ${v}`)).sort();
+    expect(names).toEqual(wanted);
+  });
+
+  it('reports positive numbers for ours, the peer, their ratio and the floor where there is one', () => {
+    for (const e of EXPECTED) {
+      for (const version of VERSIONS) {
+        const row = rows.find((r) => r.workload === e.workload && r.version === version);
+        expect(row, `${e.workload} ${version}`).toBeDefined();
+        const label = `${e.workload} ${version}`;
+        expect(row!.unit, label).toBe(e.unit);
+        expect(positive(row!.ours), `${label} ours = ${row!.ours}`).toBe(true);
+        expect(positive(row!.peer), `${label} peer = ${row!.peer}`).toBe(true);
+        expect(positive(row!.ratio), `${label} ratio = ${row!.ratio}`).toBe(true);
+        expect(row!.runs, label).toBeGreaterThanOrEqual(1);
+        if (e.floor) {
+          expect(positive(row!.floor), `${label} floor = ${row!.floor}`).toBe(true);
+          expect(positive(row!.ratioToFloor), `${label} ratioToFloor = ${row!.ratioToFloor}`).toBe(true);
+        } else {
+          expect(row!.floor, label).toBeNull();
+          expect(row!.ratioToFloor, label).toBeNull();
+        }
+        if (e.extra !== undefined) {
+          const extra = row!.extras?.find((x) => x.metric === e.extra);
+          expect(extra, `${label} ${e.extra}`).toBeDefined();
+          expect(positive(extra!.ours) && positive(extra!.peer), `${label} ${e.extra}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('prints the table with every workload and the peer patch note', () => {
+    for (const e of EXPECTED) expect(stdout).toContain(`| ${e.workload} `);
+    expect(stdout).toContain('obuf');
+  });
+});
