@@ -18,7 +18,7 @@ import {
 } from '../../src/core/constants.js';
 import type { NameValue } from '../../src/core/frame/types.js';
 import type { HeaderBlockDecoder, HeaderBlockResult, HeaderEncoding } from '../../src/core/headers/codec.js';
-import { unpackNv } from '../../src/core/headers/nv-block.js';
+import { unpackNv } from '../../src/core/headers/nv-unpack.js';
 import { compareNames, mapNamesFrom2, mapNamesTo2, normalizeNv, splitNv } from '../../src/core/headers/nv.js';
 import { createHeaderCodec } from '../../src/core/headers/spdy-codec.js';
 import { StringDecoder } from '../../src/core/headers/text.js';

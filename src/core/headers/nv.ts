@@ -2,7 +2,7 @@
  * Name/value lists as the session handles them: validating and normalising
  * what the user submits, splitting NUL-joined values for display, and the
  * SPDY/2 <-> SPDY/3 header-name mapping. The wire format itself (packing and
- * unpacking the uncompressed block) lives in nv-block.ts.
+ * unpacking the uncompressed block) lives in nv-pack.ts and nv-unpack.ts.
  *
  * What spdylay does, which this module matches:
  * - On submit (spdylay_submit.c) it rejects a NULL value, then

@@ -13,7 +13,8 @@ import { InvalidArgumentError, UnsupportedVersionError } from '../errors.js';
 import type { NameValue } from '../frame/types.js';
 import { versionFacts } from '../version.js';
 import type { HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderCodec, HeaderEncoding } from './codec.js';
-import { NvPacker, unpackNv } from './nv-block.js';
+import { NvPacker } from './nv-pack.js';
+import { unpackNv } from './nv-unpack.js';
 import { StringDecoder } from './text.js';
 import {
   DEFAULT_MAX_INFLATED_SIZE,

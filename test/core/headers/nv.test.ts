@@ -3,7 +3,8 @@ import { ERR_INVALID_FRAME, ERR_INVALID_HEADER_BLOCK, PROTO_SPDY2, PROTO_SPDY3, 
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 import type { NameValue } from '../../../src/core/frame/types.js';
 import type { HeaderBlockResult } from '../../../src/core/headers/codec.js';
-import { NvPacker, unpackNv } from '../../../src/core/headers/nv-block.js';
+import { NvPacker } from '../../../src/core/headers/nv-pack.js';
+import { unpackNv } from '../../../src/core/headers/nv-unpack.js';
 import {
   compareNames,
   joinNv,
