@@ -1,7 +1,10 @@
 /**
  * python-spdylay's frame classes. They are built from the core's frame
  * records only when a callback is there to receive one, so sessions without
- * frame callbacks never pay for them. Attributes are read-only snapshots.
+ * frame callbacks never pay for them. Attributes are read-only; `nv` and
+ * `iv` are the record's own arrays (each frame gets fresh ones from the
+ * decoder or from submit), not copies, so a header-heavy session does not
+ * copy every header once more per callback.
  */
 import {
   GOAWAY,
@@ -55,7 +58,7 @@ export class SynStreamFrame extends CtrlFrame {
     this.assocStreamId = record.assocStreamId;
     this.pri = record.pri;
     this.slot = record.slot;
-    this.nv = record.nv.map(copyPair);
+    this.nv = record.nv;
   }
 }
 
@@ -65,7 +68,7 @@ export class SynReplyFrame extends CtrlFrame {
   constructor(record: SynReplyRecord) {
     super(record);
     this.streamId = record.streamId;
-    this.nv = record.nv.map(copyPair);
+    this.nv = record.nv;
   }
 }
 
@@ -75,7 +78,7 @@ export class HeadersFrame extends CtrlFrame {
   constructor(record: HeadersRecord) {
     super(record);
     this.streamId = record.streamId;
-    this.nv = record.nv.map(copyPair);
+    this.nv = record.nv;
   }
 }
 
@@ -93,7 +96,7 @@ export class SettingsFrame extends CtrlFrame {
   readonly iv: SettingsEntry[];
   constructor(record: SettingsRecord) {
     super(record);
-    this.iv = record.iv.map(([id, flags, value]): SettingsEntry => [id, flags, value]);
+    this.iv = record.iv;
   }
 }
 
@@ -160,8 +163,4 @@ export function frameFromRecord(record: ControlFrameRecord): AnyCtrlFrame | null
     default:
       return null;
   }
-}
-
-function copyPair([name, value]: NameValue): NameValue {
-  return [name, value];
 }
