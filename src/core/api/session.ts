@@ -258,27 +258,37 @@ export class Session {
   private dispatch(event: SessionEvent): void {
     const cb = this.callbacks;
     switch (event.type) {
-      case 'ctrl-recv':
-        if (cb.onCtrlRecvCb) withFrame(event.frame, (f) => cb.onCtrlRecvCb!(this, f));
+      case 'ctrl-recv': {
+        const frame = cb.onCtrlRecvCb && frameFromRecord(event.frame);
+        if (frame) cb.onCtrlRecvCb!(this, frame);
         return;
-      case 'invalid-ctrl-recv':
-        if (cb.onInvalidCtrlRecvCb) withFrame(event.frame, (f) => cb.onInvalidCtrlRecvCb!(this, f, event.statusCode));
+      }
+      case 'invalid-ctrl-recv': {
+        const frame = cb.onInvalidCtrlRecvCb && frameFromRecord(event.frame);
+        if (frame) cb.onInvalidCtrlRecvCb!(this, frame, event.statusCode);
         return;
+      }
       case 'data-chunk-recv':
         cb.onDataChunkRecvCb?.(this, event.flags, event.streamId, event.data);
         return;
       case 'data-recv':
         cb.onDataRecvCb?.(this, event.flags, event.streamId, event.length);
         return;
-      case 'before-ctrl-send':
-        if (cb.beforeCtrlSendCb) withFrame(event.frame, (f) => cb.beforeCtrlSendCb!(this, f));
+      case 'before-ctrl-send': {
+        const frame = cb.beforeCtrlSendCb && frameFromRecord(event.frame);
+        if (frame) cb.beforeCtrlSendCb!(this, frame);
         return;
-      case 'ctrl-send':
-        if (cb.onCtrlSendCb) withFrame(event.frame, (f) => cb.onCtrlSendCb!(this, f));
+      }
+      case 'ctrl-send': {
+        const frame = cb.onCtrlSendCb && frameFromRecord(event.frame);
+        if (frame) cb.onCtrlSendCb!(this, frame);
         return;
-      case 'ctrl-not-send':
-        if (cb.onCtrlNotSendCb) withFrame(event.frame, (f) => cb.onCtrlNotSendCb!(this, f, event.errorCode));
+      }
+      case 'ctrl-not-send': {
+        const frame = cb.onCtrlNotSendCb && frameFromRecord(event.frame);
+        if (frame) cb.onCtrlNotSendCb!(this, frame, event.errorCode);
         return;
+      }
       case 'data-send':
         cb.onDataSendCb?.(this, event.flags, event.streamId, event.length);
         return;
@@ -303,9 +313,3 @@ export class Session {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function withFrame(record: Parameters<typeof frameFromRecord>[0], call: (frame: AnyCtrlFrame) => void): void {
-  const frame = frameFromRecord(record);
-  if (frame !== null) call(frame);
-}
-
