@@ -6,6 +6,16 @@
  * with 16-bit count and lengths in SPDY/2 and 32-bit in SPDY/3 and 3.1,
  * from a normalised list (nv.ts: lower-case unique names, repeated values
  * NUL-joined). Unpacking and receive validation live in nv-unpack.ts.
+ *
+ * Header blocks are nearly always ASCII, and for ASCII the block's bytes are
+ * its characters. So a UTF-8 block is first written as one string, the
+ * count and lengths as NUL placeholders, and encoded by a single
+ * TextEncoder.encodeInto straight into the scratch; the placeholders are
+ * then overwritten with the real count and lengths. One native call per
+ * block instead of a JS loop per character or a call (and a subarray) per
+ * string. When any character is not ASCII the encoder writes more bytes than
+ * there are characters, which shows in its result, and the block is packed
+ * again string by string.
  */
 import type { NameValue } from '../frame/types.js';
 import { encodeString, maxEncodedLength } from './text.js';
@@ -13,18 +23,46 @@ import { encodeString, maxEncodedLength } from './text.js';
 /** Kept between blocks; a larger scratch buffer is dropped after its block. */
 const PACK_RETAIN = 256 * 1024;
 const PACK_INITIAL = 4096;
+/**
+ * Blocks of at most this many characters take the one-string path. Far
+ * below the engine's string length limit, so building the string cannot
+ * throw; larger blocks are packed string by string.
+ */
+const JOIN_MAX_CHARS = PACK_RETAIN;
+
+const utf8Encoder = new TextEncoder();
+const PLACEHOLDER_4 = '\0\0\0\0';
+const PLACEHOLDER_2 = '\0\0';
 
 /**
- * Packs name/value lists into one reusable scratch buffer, so sending a block
- * allocates nothing here once the buffer has grown to the session's usual
- * block size.
+ * The scratch every NvPacker in the thread packs into. A block is packed and
+ * then read (compressed by the caller's HeaderDeflater) within one
+ * synchronous encode call, and nothing in between can call out to user code
+ * or pack another block, so one buffer serves every session: an idle session
+ * holds no packing memory. Grown to the largest block seen, and replaced by
+ * a smaller one after a block above PACK_RETAIN.
+ */
+let scratch = new Uint8Array(PACK_INITIAL);
+
+/** The scratch, at least `need` bytes long (its contents are not kept when it grows). */
+function scratchFor(need: number): Uint8Array {
+  const buf = scratch;
+  if (buf.length >= need && (buf.length <= PACK_RETAIN || need > PACK_RETAIN)) return buf;
+  return (scratch = new Uint8Array(Math.max(need, Math.min(buf.length * 2, PACK_RETAIN), PACK_INITIAL)));
+}
+
+/**
+ * Packs name/value lists into the thread's shared scratch buffer, so sending
+ * a block allocates nothing here once the buffer has grown to the usual
+ * block size. Holds no state of its own.
  */
 export class NvPacker {
-  private buf = new Uint8Array(PACK_INITIAL);
-
-  /** The packed bytes of the last pack() call are buffer[0, returned length). */
+  /**
+   * The packed bytes of the last pack() call are buffer[0, returned length).
+   * Shared by every NvPacker: valid until the next pack() on any of them.
+   */
   get buffer(): Uint8Array {
-    return this.buf;
+    return scratch;
   }
 
   /**
@@ -36,32 +74,78 @@ export class NvPacker {
    */
   pack(nv: readonly NameValue[], lengthSize: 2 | 4, latin1: boolean): number {
     const n = nv.length;
-    if (lengthSize === 2 && n > 0xffff) return -1;
-    // One capacity check for the whole block, from the worst-case byte count.
-    let need = lengthSize;
-    for (let i = 0; i < n; i++) {
-      const pair = nv[i]!;
-      need += 2 * lengthSize + maxEncodedLength(pair[0].length + pair[1].length, latin1);
-    }
-    let buf = this.buf;
-    if (buf.length < need || (buf.length > PACK_RETAIN && need <= PACK_RETAIN)) {
-      buf = this.buf = new Uint8Array(Math.max(need, Math.min(buf.length * 2, PACK_RETAIN), PACK_INITIAL));
-    }
     const wide = lengthSize === 4;
-    writeLength(buf, 0, n, wide);
-    let pos = lengthSize;
+    if (!wide && n > 0xffff) return -1;
+    // The block's size if every character is one byte.
+    let chars = lengthSize * (1 + 2 * n);
     for (let i = 0; i < n; i++) {
       const pair = nv[i]!;
-      for (let k = 0; k < 2; k++) {
-        const written = encodeString(pair[k]!, buf, pos + lengthSize, latin1);
-        if (written < 0) return -2;
-        if (!wide && written > 0xffff) return -1;
-        writeLength(buf, pos, written, wide);
-        pos += lengthSize + written;
-      }
+      const nameLength = pair[0].length;
+      const valueLength = pair[1].length;
+      // Every character is at least one byte: too long for 16 bits already.
+      if (!wide && (nameLength > 0xffff || valueLength > 0xffff)) return -1;
+      chars += nameLength + valueLength;
     }
-    return pos;
+    if (!latin1 && chars <= JOIN_MAX_CHARS) {
+      const packed = packAscii(nv, wide, chars);
+      if (packed >= 0) return packed;
+    }
+    return packEach(nv, wide, latin1, chars);
   }
+}
+
+/**
+ * The one-string path: the block's length when every character is ASCII,
+ * else -1 (nothing usable written).
+ */
+function packAscii(nv: readonly NameValue[], wide: boolean, chars: number): number {
+  const n = nv.length;
+  const placeholder = wide ? PLACEHOLDER_4 : PLACEHOLDER_2;
+  let block = placeholder;
+  for (let i = 0; i < n; i++) {
+    const pair = nv[i]!;
+    block = block + placeholder + pair[0] + placeholder + pair[1];
+  }
+  const buf = scratchFor(chars);
+  // All ASCII exactly when every character was read and each made one
+  // byte: any other character makes at least two bytes per UTF-16 unit.
+  const result = utf8Encoder.encodeInto(block, buf);
+  if (result.read !== chars || result.written !== chars) return -1;
+  writeLength(buf, 0, n, wide);
+  const lengthSize = wide ? 4 : 2;
+  let pos = lengthSize;
+  for (let i = 0; i < n; i++) {
+    const pair = nv[i]!;
+    const nameLength = pair[0].length;
+    writeLength(buf, pos, nameLength, wide);
+    pos += lengthSize + nameLength;
+    const valueLength = pair[1].length;
+    writeLength(buf, pos, valueLength, wide);
+    pos += lengthSize + valueLength;
+  }
+  return pos;
+}
+
+/** String by string: any characters, latin1 or UTF-8. `chars` as pack() computed it. */
+function packEach(nv: readonly NameValue[], wide: boolean, latin1: boolean, chars: number): number {
+  const n = nv.length;
+  const lengthSize = wide ? 4 : 2;
+  // One capacity check for the whole block, from the worst-case byte count.
+  const strings = chars - lengthSize * (1 + 2 * n);
+  const buf = scratchFor(chars - strings + maxEncodedLength(strings, latin1));
+  writeLength(buf, 0, n, wide);
+  let pos = lengthSize;
+  for (let i = 0; i < n; i++) {
+    const pair = nv[i]!;
+    for (let k = 0; k < 2; k++) {
+      const written = encodeString(pair[k]!, buf, pos + lengthSize, latin1);
+      if (written < 0) return -2;
+      if (!wide && written > 0xffff) return -1;
+      writeLength(buf, pos, written, wide);
+      pos += lengthSize + written;
+    }
+  }
+  return pos;
 }
 
 function writeLength(buf: Uint8Array, pos: number, value: number, wide: boolean): void {
@@ -75,4 +159,3 @@ function writeLength(buf: Uint8Array, pos: number, value: number, wide: boolean)
     buf[pos + 1] = value;
   }
 }
-

@@ -28,11 +28,31 @@
  * A valid block is returned sorted by name (spdylay sorts after unpacking,
  * so the application sees pairs in name order), each NUL-joined value split
  * into consecutive pairs of the same name, in wire order.
+ *
+ * Speed. The structure is walked first, on its own, as spdylay does. Then,
+ * for a block of ordinary size, the text is decoded once for the whole
+ * block rather than once per name and value (each TextDecoder call costs
+ * about as much as decoding a kilobyte): a copy of the block whose count
+ * and length fields the structure walk overwrites with spaces goes through
+ * one native TextDecoder call, and every value is a substring of the
+ * result (V8 makes those slices of it, without copying). Before that, a
+ * word-at-a-time scan of the copy says whether every byte is printable
+ * ASCII (0x20..0x7E); if so, no value can hold a NUL, a control byte or a
+ * non-ASCII byte, and values need no byte-by-byte check at all, only names
+ * do (against upper case, and only those not in the decoder's name cache).
+ * Blocks with anything else (HT, NUL separators, non-ASCII text, invalid
+ * bytes) take the same route with a per-value scan, falling back to
+ * decoding each piece on its own where the whole-block text cannot stand
+ * for it (see blockText).
+ *
+ * The cost of slices: a value the application keeps holds on to its
+ * block's decoded text (at most WHOLE_BLOCK_MAX characters); names come
+ * from the decoder's name cache, built flat.
  */
 import { ERR_INVALID_FRAME, ERR_INVALID_HEADER_BLOCK } from '../constants.js';
 import type { NameValue } from '../frame/types.js';
 import type { HeaderBlockResult } from './codec.js';
-import type { StringDecoder } from './text.js';
+import { decodeUtf8, type StringDecoder } from './text.js';
 
 function readLength(buf: Uint8Array, pos: number, wide: boolean): number {
   return wide
@@ -57,6 +77,89 @@ const VALUE_CLASS: Uint8Array = (() => {
   return t;
 })();
 
+/** 1 for a byte a name may hold: 0x20..0x7E except 'A'..'Z'. */
+const NAME_BYTE: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0x20; c < 0x7f; c++) t[c] = c >= 0x41 && c <= 0x5a ? 0 : 1;
+  return t;
+})();
+
+/**
+ * Blocks up to this many bytes are decoded as one string. It bounds what a
+ * kept value can hold on to, and the shared copy below; larger blocks (rare:
+ * ordinary header blocks are a few hundred bytes to a few KiB) decode each
+ * piece on its own.
+ */
+const WHOLE_BLOCK_MAX = 16 * 1024;
+/** What the count and length fields become in the copy: printable ASCII. */
+const FILLER = 0x20;
+
+/**
+ * The copy of the block being unpacked, shared by every session: unpackNv
+ * runs start to end without calling out, so no two unpacks ever overlap,
+ * and nothing of the copy is read after it returns (the strings made from
+ * it are the TextDecoder's own). Sized in whole 32-bit words for the scan.
+ */
+let copy = new Uint8Array(1024);
+let copyWords = new Int32Array(copy.buffer);
+
+/** Makes room for a copy of `length` bytes (at most WHOLE_BLOCK_MAX). */
+function reserveCopy(length: number): Uint8Array {
+  if (copy.length < length) {
+    copy = new Uint8Array(Math.min(WHOLE_BLOCK_MAX, Math.max(length, 2 * copy.length) + 3) & ~3);
+    copyWords = new Int32Array(copy.buffer);
+  }
+  return copy;
+}
+
+/** Overwrites the count or length field at `pos` of the copy. */
+function fill(c: Uint8Array, pos: number, wide: boolean): void {
+  c[pos] = FILLER;
+  c[pos + 1] = FILLER;
+  if (wide) {
+    c[pos + 2] = FILLER;
+    c[pos + 3] = FILLER;
+  }
+}
+
+/**
+ * The whole-block text of the copy's first `length` bytes, whose count and
+ * length fields are already spaces, and sets `plainAscii` to whether every
+ * byte is in 0x20..0x7E.
+ *
+ * The returned string is aligned with the block (character i stands for
+ * byte i) exactly when its length equals `length`: every byte sequence
+ * decodes to at most as many UTF-16 units as it has bytes, and to as many
+ * only when it is one ASCII byte or one invalid byte (U+FFFD). And because
+ * each piece is preceded and followed by an ASCII byte (a filler, a NUL, or
+ * the end), where UTF-8 decoding starts afresh, an aligned text's substring
+ * for a piece is exactly that piece decoded on its own, invalid bytes and
+ * all.
+ */
+let plainAscii = false;
+function blockText(length: number): string {
+  const c = copy;
+  // Four bytes at a time: with low = b & 0x7F per byte (no sum below
+  // carries into the next byte, all stay under 0x100), b is outside
+  // 0x20..0x7E iff b >= 0x80 (top bit of x), or low == 0x7F (top bit of
+  // low + 0x01), or low < 0x20 (top bit of low + 0x60 clear).
+  let bad = 0;
+  const words = length >>> 2;
+  const w = copyWords;
+  for (let i = 0; i < words; i++) {
+    const x = w[i]!;
+    const low = x & 0x7f7f7f7f;
+    bad |= x | (low + 0x01010101) | ~(low + 0x60606060);
+  }
+  bad &= 0x80808080;
+  for (let i = words << 2; i < length; i++) {
+    const b = c[i]!;
+    if (b < 0x20 || b > 0x7e) bad = 1;
+  }
+  plainAscii = bad === 0;
+  return decodeUtf8(c.subarray(0, length));
+}
+
 /**
  * Unpacks and validates block[0, length) (see the module comment for the
  * rules and their order). Never throws.
@@ -65,87 +168,121 @@ export function unpackNv(block: Uint8Array, length: number, lengthSize: 2 | 4, s
   if (length < lengthSize) return INVALID_FRAME;
   const wide = lengthSize === 4;
   const n = readLength(block, 0, wide);
-  let pos = lengthSize;
   // Every entry needs two length fields: reject an absurd count at once
   // (spdylay would reach the same verdict after walking the block).
-  if (n > (length - pos) / (2 * lengthSize)) return INVALID_FRAME;
-  const out: NameValue[] = [];
-  let bad = false;
+  if (n > (length - lengthSize) / (2 * lengthSize)) return INVALID_FRAME;
+
+  // For the whole-block text, a copy whose count and length fields become
+  // spaces as the structure walk passes them.
+  const c = length <= WHOLE_BLOCK_MAX ? reserveCopy(length) : null;
+  if (c !== null) {
+    c.set(block.subarray(0, length));
+    fill(c, 0, wide);
+  }
+
+  // Tier 1, structure, over the whole block before any content is looked at.
+  let pos: number = lengthSize;
+  for (let k = 0; k < 2 * n; k++) {
+    if (length - pos < lengthSize) return INVALID_FRAME;
+    const len = readLength(block, pos, wide);
+    if (c !== null) fill(c, pos, wide);
+    pos += lengthSize;
+    if (length - pos < len) return INVALID_FRAME;
+    pos += len;
+  }
+  if (pos !== length) return INVALID_FRAME;
+
+  // Tier 2, content. Any failure now is INVALID_HEADER_BLOCK.
+  let text = c !== null ? blockText(length) : null;
+  const fast = text !== null && plainAscii;
+  if (text !== null && text.length !== length) text = null; // not aligned: real UTF-8 text
+  const latin1 = strings.latin1;
+  // Without NULs (the plain-ASCII case) every entry is one pair: size the result once.
+  const out: NameValue[] = fast ? new Array<NameValue>(n) : [];
   let sorted = true;
   let prevName = '';
+  pos = lengthSize;
   for (let i = 0; i < n; i++) {
-    // Structure first: every check below it is skipped once the content is bad.
-    if (length - pos < lengthSize) return INVALID_FRAME;
     const nameLength = readLength(block, pos, wide);
-    pos += lengthSize;
-    if (length - pos < nameLength) return INVALID_FRAME;
-    const nameStart = pos;
-    const nameEnd = (pos += nameLength);
-    if (length - pos < lengthSize) return INVALID_FRAME;
-    const valueLength = readLength(block, pos, wide);
-    pos += lengthSize;
-    if (length - pos < valueLength) return INVALID_FRAME;
-    const valueStart = pos;
-    pos += valueLength;
-    if (bad) continue;
+    const nameStart = pos + lengthSize;
+    const nameEnd = nameStart + nameLength;
+    const valueStart = nameEnd + lengthSize;
+    const valueEnd = valueStart + readLength(block, nameEnd, wide);
+    pos = valueEnd;
 
-    if (nameLength === 0) {
-      bad = true;
-      continue;
+    if (nameLength === 0) return INVALID_HEADER_BLOCK;
+    let name = strings.knownName(block, nameStart, nameEnd, i);
+    if (name === undefined) {
+      for (let j = nameStart; j < nameEnd; j++) if (NAME_BYTE[block[j]!] === 0) return INVALID_HEADER_BLOCK;
+      name = strings.addName(block, nameStart, nameEnd, i);
     }
-    for (let j = nameStart; j < nameEnd; j++) {
-      const c = block[j]!;
-      if (c < 0x20 || c > 0x7e || (c >= 0x41 && c <= 0x5a)) {
-        bad = true;
-        break;
-      }
-    }
-    if (bad) continue;
-    const name = strings.decode(block, nameStart, nameEnd, true);
     if (i > 0) {
       // Names are ASCII here, so string order is spdylay's byte order.
-      if (name === prevName) {
-        bad = true; // Duplicate entry (spdylay: strcmp on neighbours after qsort).
-        continue;
-      }
+      if (name === prevName) return INVALID_HEADER_BLOCK; // Duplicate (spdylay: strcmp on neighbours after qsort).
       if (name < prevName) sorted = false;
     }
     prevName = name;
 
-    let pieceStart = valueStart;
-    let ascii = true;
-    let multi = false;
-    const valueEnd = valueStart + valueLength;
-    for (let j = valueStart; j < valueEnd; j++) {
-      const k = VALUE_CLASS[block[j]!]!;
-      if (k === 1) continue;
-      if (k === 2) {
-        ascii = false;
-      } else if (k === 3) {
-        if (j === pieceStart) {
-          bad = true; // Empty piece: leading NUL or two NULs in a row.
-          break;
-        }
-        out.push([name, strings.decode(block, pieceStart, j, ascii)]);
-        pieceStart = j + 1;
-        ascii = true;
-        multi = true;
-      } else {
-        bad = true;
-        break;
-      }
+    if (fast) {
+      out[i] = [name, valueStart === valueEnd ? '' : text!.substring(valueStart, valueEnd)];
+    } else if (valueStart === valueEnd) {
+      out.push([name, '']);
+    } else if (!splitValue(block, valueStart, valueEnd, name, text, latin1, strings, out)) {
+      return INVALID_HEADER_BLOCK;
     }
-    if (bad) continue;
-    if (multi && pieceStart === valueEnd) {
-      bad = true; // Trailing NUL.
-      continue;
-    }
-    out.push([name, strings.decode(block, pieceStart, valueEnd, ascii)]);
   }
-  if (pos !== length) return INVALID_FRAME;
-  if (bad) return INVALID_HEADER_BLOCK;
   if (!sorted && !sortUnique(out)) return INVALID_HEADER_BLOCK;
   return { ok: true, nv: out };
+}
+
+/**
+ * Checks a value byte by byte, splits it at NULs, and appends its pieces
+ * to `out`; false when it breaks a rule. A piece comes from the aligned
+ * whole-block `text` when that stands for it (always under UTF-8; under
+ * latin1 only for ASCII, since the text holds U+FFFD for other bytes), else
+ * it is decoded on its own.
+ */
+function splitValue(
+  block: Uint8Array,
+  start: number,
+  end: number,
+  name: string,
+  text: string | null,
+  latin1: boolean,
+  strings: StringDecoder,
+  out: NameValue[],
+): boolean {
+  let pieceStart = start;
+  let ascii = true;
+  for (let j = start; j < end; j++) {
+    const k = VALUE_CLASS[block[j]!]!;
+    if (k === 1) continue;
+    if (k === 2) {
+      ascii = false;
+    } else if (k === 3 && j !== pieceStart && j !== end - 1) {
+      out.push([name, piece(block, pieceStart, j, ascii, text, latin1, strings)]);
+      pieceStart = j + 1;
+      ascii = true;
+    } else {
+      // A control byte, or an empty piece: a leading, trailing or doubled NUL.
+      return false;
+    }
+  }
+  out.push([name, piece(block, pieceStart, end, ascii, text, latin1, strings)]);
+  return true;
+}
+
+function piece(
+  block: Uint8Array,
+  start: number,
+  end: number,
+  ascii: boolean,
+  text: string | null,
+  latin1: boolean,
+  strings: StringDecoder,
+): string {
+  if (text !== null && (ascii || !latin1)) return text.substring(start, end);
+  return strings.decode(block, start, end, ascii);
 }
 
 /**

@@ -50,26 +50,68 @@ function comparePairs(a: NameValue, b: NameValue): number {
   return compareNames(a[0], b[0]);
 }
 
+/**
+ * For names without a UTF-16 unit at or above U+D800, native string order
+ * (code units) is byte order. It is also byte order whenever either of the
+ * two names has no such unit: the first difference then involves one unit
+ * below U+D800, which compares the same both ways.
+ */
+function compareNarrowPairs(a: NameValue, b: NameValue): number {
+  const x = a[0];
+  const y = b[0];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Lists up to this long are sorted by insertion as they are built; longer ones by Array.prototype.sort. */
+const INSERTION_MAX = 32;
+
+// Bits scanName returns.
+const NAME_UPPER = 1;
+const NAME_NON_ASCII = 2;
+/** Holds a unit >= U+D800, where native string order can differ from byte order. */
+const NAME_WIDE = 4;
+
+/**
+ * ASCII names that passed scanName, mapped to their lower-cased form. Shared
+ * by every session in the thread: the answer depends on the name alone, so
+ * sharing changes no result. Bounded by emptying it when full, so an
+ * application that makes up names cannot grow it.
+ */
+const knownNames = new Map<string, string>();
+const KNOWN_NAMES_MAX = 512;
+
+function rememberName(name: string, lower: string): void {
+  if (knownNames.size >= KNOWN_NAMES_MAX) knownNames.clear();
+  knownNames.set(name, lower);
+}
+
 /** A name for an error message: quoted, control characters escaped. */
 function describe(name: string): string {
   return JSON.stringify(name);
 }
 
-/** Lower-cases 'A'..'Z' only, as spdylay_frame_nv_downcase does (not Unicode case). */
-function lowerName(name: string, index: number, latin1: boolean): string {
-  let upper = false;
-  let ascii = true;
+/**
+ * Checks a name's characters (no NUL; with latin1 none above U+00FF) and
+ * says, in NAME_* bits, what lower-casing and sorting it need.
+ */
+function scanName(name: string, index: number, latin1: boolean): number {
+  let bits = 0;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) upper = true;
+    if (c >= 0x41 && c <= 0x5a) bits |= NAME_UPPER;
     else if (c === 0) throw new InvalidArgumentError(`header #${index} ${describe(name)}: name contains NUL`);
     else if (c >= 0x80) {
-      ascii = false;
+      bits |= c >= 0xd800 ? NAME_NON_ASCII | NAME_WIDE : NAME_NON_ASCII;
       if (latin1 && c > 0xff) throw notLatin1(name, c);
     }
   }
-  if (!upper) return name;
-  return ascii ? name.toLowerCase() : name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  return bits;
+}
+
+/** Lower-cases 'A'..'Z' only, as spdylay_frame_nv_downcase does (not Unicode case). */
+function lowerName(name: string, bits: number): string {
+  if ((bits & NAME_UPPER) === 0) return name;
+  return (bits & NAME_NON_ASCII) === 0 ? name.toLowerCase() : name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 function notLatin1(name: string, c: number): InvalidArgumentError {
@@ -92,18 +134,32 @@ function notLatin1(name: string, c: number): InvalidArgumentError {
 export function sortNv(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding = 'utf8'): NameValue[] {
   if (!Array.isArray(nv)) throw new InvalidArgumentError('nv must be an array of [name, value] pairs');
   const latin1 = encoding === 'latin1';
-  const out: NameValue[] = new Array<NameValue>(nv.length);
+  const n = nv.length;
+  const out: NameValue[] = new Array<NameValue>(n);
+  // Short lists (the usual header set) are insertion-sorted while they are
+  // built: one comparison per pair when the input is already sorted, and no
+  // comparator calls. Stable: a pair moves only past strictly greater names.
+  const insert = n <= INSERTION_MAX;
   let sorted = true;
-  for (let i = 0; i < nv.length; i++) {
-    const pair: unknown = nv[i];
-    if (!Array.isArray(pair) || pair.length !== 2) {
+  let wide = false;
+  for (let i = 0; i < n; i++) {
+    const entry: unknown = nv[i];
+    if (!Array.isArray(entry) || entry.length !== 2) {
       throw new InvalidArgumentError(`header #${i}: expected a [name, value] pair`);
     }
-    const name: unknown = pair[0];
-    const value: unknown = pair[1];
+    const name: unknown = entry[0];
+    const value: unknown = entry[1];
     if (typeof name !== 'string') throw new InvalidArgumentError(`header #${i}: name must be a string, got ${typeof name}`);
     if (name.length === 0) throw new InvalidArgumentError(`header #${i}: empty name`);
-    const lower = lowerName(name, i, latin1);
+    // Names repeat on every request of an application: an ASCII name seen
+    // before is valid under either encoding and needs no scan.
+    let lower = knownNames.get(name);
+    let bits = 0;
+    if (lower === undefined) {
+      bits = scanName(name, i, latin1);
+      lower = lowerName(name, bits);
+      if ((bits & NAME_NON_ASCII) === 0) rememberName(name, lower);
+    }
     if (value === null || value === undefined) {
       throw new InvalidArgumentError(`header ${describe(name)}: value is ${String(value)}`);
     }
@@ -117,10 +173,29 @@ export function sortNv(nv: readonly (readonly [string, string])[], encoding: Hea
         if (c > 0xff) throw notLatin1(name, c);
       }
     }
-    if (sorted && i > 0 && compareNames(out[i - 1]![0], lower) > 0) sorted = false;
-    out[i] = [lower, value];
+    const pair: NameValue = [lower, value];
+    if (!insert) {
+      if (sorted && i > 0 && compareNames(out[i - 1]![0], lower) > 0) sorted = false;
+      if ((bits & NAME_WIDE) !== 0) wide = true;
+      out[i] = pair;
+      continue;
+    }
+    let j = i;
+    // A narrow name compares natively against any name (compareNarrowPairs).
+    if ((bits & NAME_WIDE) === 0) {
+      while (j > 0 && out[j - 1]![0] > lower) {
+        out[j] = out[j - 1]!;
+        j--;
+      }
+    } else {
+      while (j > 0 && compareNames(out[j - 1]![0], lower) > 0) {
+        out[j] = out[j - 1]!;
+        j--;
+      }
+    }
+    out[j] = pair;
   }
-  if (!sorted) out.sort(comparePairs);
+  if (!sorted) out.sort(wide ? comparePairs : compareNarrowPairs);
   return out;
 }
 

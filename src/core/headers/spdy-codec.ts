@@ -2,8 +2,9 @@
  * The in-thread HeaderCodec: packing plus deflate for what a session sends,
  * inflate plus unpacking for what it receives (codec.ts has the contract).
  *
- *   encode(nv) -> NvPacker (scratch) -> HeaderDeflater (reused output) -> one copy out
- *   push(slice) -> HeaderInflater (reused output, capped) ; end() -> unpackNv -> nv
+ *   encode(nv) -> NvPacker (shared scratch) -> HeaderDeflater (shared output) -> one copy
+ *   out, into a fresh range of a shared slab (block-slab.ts)
+ *   push(slice) -> HeaderInflater (output shared by the thread's inflaters, capped) ; end() -> unpackNv -> nv
  *
  * A block refused for size is refused before deflate sees it, from the
  * deflateBound-style bound, so the peer's inflater never misses a block.
@@ -13,6 +14,7 @@ import { InvalidArgumentError, UnsupportedVersionError } from '../errors.js';
 import type { NameValue } from '../frame/types.js';
 import { versionFacts } from '../version.js';
 import type { HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderCodec, HeaderEncoding } from './codec.js';
+import { freshBytes } from './block-slab.js';
 import { NvPacker } from './nv-pack.js';
 import { unpackNv } from './nv-unpack.js';
 import { StringDecoder } from './text.js';
@@ -63,7 +65,7 @@ class SpdyHeaderEncoder implements HeaderBlockEncoder {
     }
     if (this.deflater.bound(packed) > maxBlockLength) return null;
     const length = this.deflater.compress(this.packer.buffer, packed);
-    const out = new Uint8Array(headroom + length);
+    const out = freshBytes(headroom + length);
     out.set(this.deflater.output.subarray(0, length), headroom);
     return out;
   }
@@ -92,6 +94,8 @@ class SpdyHeaderDecoder implements HeaderBlockDecoder {
     const status = this.inflater.end();
     if (status === ERR_ZLIB) return ZLIB_RESULT;
     if (status === ERR_FRAME_TOO_LARGE) return TOO_LARGE_RESULT;
+    // Unpacked at once: the inflated bytes are in the buffer the thread's
+    // inflaters share, valid until the next begin() of any of them.
     return unpackNv(this.inflater.output, this.inflater.length, this.lengthSize, this.strings);
   }
 }

@@ -1,0 +1,233 @@
+/**
+ * The send side's fast paths give exactly what the plain paths give:
+ * - sortNv's insertion sort with native string comparison (short lists,
+ *   names without units >= U+D800) and its Array.prototype.sort fallback
+ *   both order as spdylay's strcmp on the UTF-8 bytes, stably;
+ * - NvPacker's one-string ASCII path and its per-string fallback write the
+ *   bytes a naive per-string TextEncoder packing writes;
+ * - the packing scratch shared by every session in the thread, and the
+ *   slabs header frames are carved from, never let one session's block
+ *   leak into another's.
+ * Fixed fast-check seeds: a failure replays.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CLIENT, PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1, SERVER } from '../../../src/core/constants.js';
+import type { NameValue } from '../../../src/core/frame/types.js';
+import { freshBytes } from '../../../src/core/headers/block-slab.js';
+import { NvPacker } from '../../../src/core/headers/nv-pack.js';
+import { compareNames, normalizeNv, sortNv } from '../../../src/core/headers/nv.js';
+import { createHeaderCodec } from '../../../src/core/headers/spdy-codec.js';
+import { packNv } from '../../helpers/plain-codec.js';
+
+const RUNS = { seed: 0x3e4d_51f, numRuns: 400 } as const;
+const utf8 = new TextEncoder();
+
+/** spdylay's order: strcmp on the UTF-8 bytes. */
+function compareBytes(a: string, b: string): number {
+  const x = utf8.encode(a);
+  const y = utf8.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/** The reference: lower-case A..Z, then a stable sort by `compare`. */
+function referenceSort(nv: ReadonlyArray<readonly [string, string]>, compare: (a: string, b: string) => number): NameValue[] {
+  const lowered = nv.map(([n, v]) => [n.replace(/[A-Z]/g, (c) => c.toLowerCase()), v] as NameValue);
+  return lowered.sort((p, q) => compare(p[0], q[0]));
+}
+
+// Few distinct characters and short names, so equal names (stability) and
+// shared prefixes are common; every range where UTF-16 and UTF-8 orders
+// could part: ASCII, upper case, latin1, BMP below and above the
+// surrogates, astral code points (surrogate pairs).
+const nameCodePoint = fc.oneof(
+  fc.constantFrom(0x3a, 0x2d, 0x61, 0x62, 0x7a, 0x41, 0x5a),
+  fc.constantFrom(0xe9, 0xff, 0x100, 0x4e2d, 0xd7ff, 0xe000, 0xff21, 0xfffd),
+  fc.constantFrom(0x10000, 0x1f600, 0x10ffff),
+);
+const validName = fc.array(nameCodePoint, { minLength: 1, maxLength: 3 }).map((cps) => String.fromCodePoint(...cps));
+const asciiName = fc
+  .array(fc.constantFrom(0x3a, 0x2d, 0x61, 0x62, 0x63, 0x7a, 0x41, 0x5a, 0x20, 0x7e), { minLength: 1, maxLength: 4 })
+  .map((cs) => String.fromCharCode(...cs));
+/** Any UTF-16 units but NUL, lone surrogates included. */
+const anyName = fc
+  .array(fc.oneof(fc.integer({ min: 1, max: 0x7f }), fc.integer({ min: 0xd7f0, max: 0xe010 }), fc.integer({ min: 0xfff0, max: 0xffff })), {
+    minLength: 1,
+    maxLength: 3,
+  })
+  .map((cs) => String.fromCharCode(...cs));
+
+/** Lists around the insertion-sort limit (32), values tagged with their input position. */
+function listOf(name: fc.Arbitrary<string>): fc.Arbitrary<Array<[string, string]>> {
+  return fc
+    .oneof(fc.array(name, { maxLength: 12 }), fc.array(name, { minLength: 28, maxLength: 40 }))
+    .map((names) => names.map((n, i) => [n, `v${i}`] as [string, string]));
+}
+
+describe('sortNv fast paths (insertion sort, native comparison)', () => {
+  it('ASCII and non-ASCII names sort as the UTF-8 byte-order reference, stably, below and above 32 pairs', () => {
+    fc.assert(
+      fc.property(fc.oneof(listOf(asciiName), listOf(validName)), (nv) => {
+        expect(sortNv(nv)).toEqual(referenceSort(nv, compareBytes));
+      }),
+      RUNS,
+    );
+  });
+
+  it('any names, lone surrogates included, sort as a stable sort by compareNames', () => {
+    fc.assert(
+      fc.property(listOf(anyName), (nv) => {
+        expect(sortNv(nv)).toEqual(referenceSort(nv, compareNames));
+      }),
+      RUNS,
+    );
+  });
+
+  it('orders U+E000..U+FFFF below astral names, against UTF-16 order, on both paths', () => {
+    const short: Array<[string, string]> = [['x\u{1f600}', '1'], ['x\uff21', '2'], ['x\ue000', '3'], ['xa', '4']];
+    expect(sortNv(short).map((p) => p[1])).toEqual(['4', '3', '2', '1']);
+    const long: Array<[string, string]> = [...short, ...Array.from({ length: 40 }, (_, i) => [`y${i}`, 'y'] as [string, string])];
+    expect(sortNv(long).slice(0, 4).map((p) => p[1])).toEqual(['4', '3', '2', '1']);
+  });
+
+  it('remembered names: a non-ASCII name accepted under utf8 is still refused under latin1', () => {
+    const nv: Array<[string, string]> = [['X-\u0100', 'v']];
+    expect(sortNv(nv, 'utf8')).toEqual([['x-\u0100', 'v']]);
+    expect(() => sortNv(nv, 'latin1')).toThrow(/U\+0100/);
+    expect(sortNv([['Content-Type', 'a']])).toEqual([['content-type', 'a']]);
+    expect(sortNv([['Content-Type', 'b'], ['a', 'c']])).toEqual([['a', 'c'], ['content-type', 'b']]);
+  });
+
+  it('more distinct names than the name cache holds still lower-case and sort correctly', () => {
+    for (let round = 0; round < 3; round++) {
+      const nv = Array.from({ length: 1200 }, (_, i) => [`X-${(i * 7919) % 1200}-${round}`, `${i}`] as [string, string]);
+      expect(sortNv(nv)).toEqual(referenceSort(nv, compareBytes));
+    }
+  });
+
+  it('keeps an already sorted list and a reversed one in byte order', () => {
+    const names = Array.from({ length: 30 }, (_, i) => `h-${String(i).padStart(2, '0')}`);
+    const sorted = names.map((n) => [n, n] as [string, string]);
+    expect(sortNv(sorted)).toEqual(sorted);
+    expect(sortNv([...sorted].reverse())).toEqual(sorted);
+  });
+});
+
+// ---- NvPacker ----
+
+const valueUnit = fc.oneof(
+  { weight: 12, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) },
+  { weight: 1, arbitrary: fc.constantFrom(0x00, 0x09, 0x7f, 0x80, 0xe9, 0x7ff, 0x800, 0xfffd) },
+  { weight: 1, arbitrary: fc.constantFrom(0xd83d, 0xde00, 0xdbff, 0xdc00) },
+);
+const packValue = fc
+  .oneof(fc.array(valueUnit, { maxLength: 20 }), fc.array(valueUnit, { minLength: 40, maxLength: 300 }))
+  .map((cs) => String.fromCharCode(...cs));
+const packName = fc.array(valueUnit, { minLength: 1, maxLength: 12 }).map((cs) => String.fromCharCode(...cs));
+const packList = fc.array(fc.tuple(packName, packValue), { maxLength: 24 });
+
+/** The index of the first byte where `a` and `b` differ, -1 when equal (cheap on large blocks). */
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+function packed(nv: readonly NameValue[], lengthSize: 2 | 4): Uint8Array {
+  const p = new NvPacker();
+  const n = p.pack(nv, lengthSize, false);
+  expect(n).toBeGreaterThanOrEqual(0);
+  return p.buffer.slice(0, n);
+}
+
+describe('NvPacker one-string path', () => {
+  it('writes the bytes of a per-string UTF-8 packing, ASCII or not, lone surrogates as U+FFFD', () => {
+    fc.assert(
+      fc.property(packList, fc.constantFrom<2 | 4>(2, 4), (nv, lengthSize) => {
+        expect(packed(nv, lengthSize)).toEqual(packNv(nv, lengthSize));
+      }),
+      RUNS,
+    );
+  });
+
+  it('never joins surrogate halves across a name and its value', () => {
+    const nv: NameValue[] = [['a\ud83d', '\ude00b']];
+    expect(packed(nv, 4)).toEqual(packNv(nv, 4));
+    expect(Array.from(packed(nv, 4).subarray(8, 12))).toEqual([0x61, 0xef, 0xbf, 0xbd]);
+  });
+
+  it('falls back correctly when a non-ASCII block outgrows a scratch sized by ASCII blocks', () => {
+    packed([['a', 'b']], 4);
+    const nv: NameValue[] = [['k', 'x'.repeat(10)], ['l', '\u20ac'.repeat(5000)]];
+    expect(packed(nv, 4)).toEqual(packNv(nv, 4));
+  });
+
+  it('packs a block above the one-string limit string by string, with the same bytes', () => {
+    const nv: NameValue[] = [['a', 'v'.repeat(200_000)], ['b', 'w'.repeat(100_000)]];
+    expect(firstDifference(packed(nv, 4), packNv(nv, 4))).toBe(-1);
+    expect(packed([['c', 'd']], 4)).toEqual(packNv([['c', 'd']], 4));
+  });
+
+  it('every packer shares one scratch buffer (a session holds none of its own)', () => {
+    const a = new NvPacker();
+    const b = new NvPacker();
+    a.pack([['a', 'b']], 4, false);
+    expect(b.buffer).toBe(a.buffer);
+  });
+});
+
+// ---- shared scratch and slabs across sessions ----
+
+function lists(seed: number, count: number): NameValue[][] {
+  return Array.from({ length: count }, (_, i) =>
+    normalizeNv([
+      [':path', `/r/${seed}/${i}`],
+      ['user-agent', 'bench/1.0'],
+      ['x-id', String((seed * 7919 + i * 104729) % 1000003).repeat(1 + (i % 7))],
+      ['x-utf8', i % 3 === 0 ? `caf\u00e9-${i}` : `cafe-${i}`],
+    ]),
+  );
+}
+
+describe('shared packing scratch and frame slabs', () => {
+  const configs = [
+    { version: PROTO_SPDY3, side: SERVER },
+    { version: PROTO_SPDY3_1, side: CLIENT },
+    { version: PROTO_SPDY2, side: SERVER },
+  ];
+
+  it('sessions encoding interleaved produce the bytes each produces alone, and earlier frames stay intact', () => {
+    const inputs = configs.map((_, k) => lists(k + 1, 40));
+    const alone = configs.map((config, k) => {
+      const encoder = createHeaderCodec(config).encoder;
+      return inputs[k]!.map((nv) => encoder.encode(nv, 18, 0xffffff)!.slice());
+    });
+    const encoders = configs.map((config) => createHeaderCodec(config).encoder);
+    const interleaved: Uint8Array[][] = configs.map(() => []);
+    for (let i = 0; i < 40; i++) {
+      for (let k = 0; k < configs.length; k++) interleaved[k]!.push(encoders[k]!.encode(inputs[k]![i]!, 18, 0xffffff)!);
+    }
+    // Compared only after every block was encoded: a later block reusing an
+    // earlier frame's bytes would show here.
+    for (let k = 0; k < configs.length; k++) {
+      for (let i = 0; i < 40; i++) expect(interleaved[k]![i]!.subarray(18)).toEqual(alone[k]![i]!.subarray(18));
+    }
+  });
+
+  it('freshBytes gives zero-filled buffers that never overlap, small ones from shared slabs', () => {
+    const sizes = [1, 7, 8, 100, 1200, 4095, 4096, 9000, 3, 2000, 2000, 2000, 2000, 64, 0, 5];
+    const bufs = sizes.map((n, k) => {
+      const b = freshBytes(n);
+      expect(b.length).toBe(n);
+      expect(b.every((x) => x === 0)).toBe(true);
+      b.fill(k + 1);
+      return b;
+    });
+    bufs.forEach((b, k) => expect(b.every((x) => x === k + 1)).toBe(true));
+    expect(bufs[3]!.buffer.byteLength).toBeGreaterThan(100);
+    expect(bufs[7]!.byteOffset).toBe(0);
+    expect(bufs[7]!.buffer.byteLength).toBe(9000);
+  });
+});
