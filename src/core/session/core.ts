@@ -34,8 +34,6 @@ export const GOAWAY_FAIL_ON_SEND = 4;
 export class SessionCore {
   readonly isServer: boolean;
   readonly streams = new Map<number, Stream>();
-  /** Streams whose stream-close event is being handled (see closeStream). */
-  private readonly closing = new Set<number>();
   numOutgoingStreams = 0;
   numIncomingStreams = 0;
 
@@ -161,12 +159,11 @@ export class SessionCore {
     // A stream whose close is being reported counts as closed: a callback
     // that closes it again (say, by feeding memRecv an RST_STREAM for it)
     // must not report it twice or count it out twice.
-    if (stream === undefined || this.closing.has(streamId)) return false;
+    if (stream === undefined || stream.closeReported) return false;
     // spdylay calls on_stream_close before removing the stream, so the
     // callback can still read its user data (getStreamUserData).
-    this.closing.add(streamId);
+    stream.closeReported = true;
     this.emit({ type: 'stream-close', streamId, statusCode });
-    this.closing.delete(streamId);
     this.streams.delete(streamId);
     if (this.isMyStreamId(streamId)) this.numOutgoingStreams--;
     else this.numIncomingStreams--;
@@ -182,7 +179,7 @@ export class SessionCore {
   closePushedStreams(streamId: number, statusCode: number): void {
     const stream = this.streams.get(streamId);
     if (stream === undefined) return;
-    for (const pushed of stream.pushed) this.closeStream(pushed, statusCode);
+    if (stream.pushed !== null) for (const pushed of stream.pushed) this.closeStream(pushed, statusCode);
   }
 
   /** Queues a control frame with spdylay's priority for its type. */

@@ -323,7 +323,7 @@ export class Receiver implements FrameSink {
       const stream = s.openStream(frame.streamId, flags, frame.pri, StreamState.OPENING, null);
       if (fin) stream.shutdown(SHUT_RD);
       if (unidirectional) stream.shutdown(SHUT_WR);
-      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.pushed.push(frame.streamId);
+      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.addPushed(frame.streamId);
     }
     s.emit({ type: 'ctrl-recv', frame });
     if (fin) {

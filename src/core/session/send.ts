@@ -138,7 +138,7 @@ export class Sender {
     if (frame.type === SYN_STREAM) {
       s.nextStreamId += 2;
       s.openStream(assignedId, frame.flags, frame.pri, StreamState.INITIAL, item.streamUserData);
-      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.pushed.push(assignedId);
+      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.addPushed(assignedId);
     }
     s.emit({ type: 'before-ctrl-send', frame });
     return { item, head: bytes, payload: null, length: bytes.length, dataFlags: 0 };

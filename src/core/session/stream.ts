@@ -51,8 +51,10 @@ export class Stream {
   deferred: OutboundDataItem | null = null;
   /** True when `deferred` waits for window (not for resumeData). */
   deferredByFlowControl = false;
-  /** Streams the server pushed in association with this one. */
-  readonly pushed: number[] = [];
+  /** Streams the server pushed in association with this one (null until the first). */
+  pushed: number[] | null = null;
+  /** Its stream-close event has been emitted (see SessionCore.closeStream). */
+  closeReported = false;
 
   constructor(
     readonly id: number,
@@ -67,6 +69,11 @@ export class Stream {
     this.state = state;
     this.sendWindow = sendWindow;
     this.recvBudget = recvWindow;
+  }
+
+  /** Records a stream pushed in association with this one. */
+  addPushed(streamId: number): void {
+    (this.pushed ??= []).push(streamId);
   }
 
   shutdown(flag: number): void {
