@@ -99,9 +99,10 @@ export function encodeSynStream(
   nv: readonly NameValue[],
   headers: HeaderBlockEncoder,
   maxBlockLength: number = MAX_FRAME_LENGTH,
+  text: string | null = null,
 ): Uint8Array | null {
   const headroom = FRAME_HEAD_LENGTH + SYN_STREAM_FIXED_LENGTH;
-  const buf = encodeBlock(nv, headers, headroom, maxBlockLength);
+  const buf = encodeBlock(nv, headers, headroom, maxBlockLength, text);
   if (buf === null) return null;
   const length = buf.length - FRAME_HEAD_LENGTH;
   writeControlHead(buf, 0, frame.version, SYN_STREAM, frame.flags, length);
@@ -126,8 +127,9 @@ export function encodeSynReply(
   nv: readonly NameValue[],
   headers: HeaderBlockEncoder,
   maxBlockLength: number = MAX_FRAME_LENGTH,
+  text: string | null = null,
 ): Uint8Array | null {
-  return encodeReplyLike(frame, SYN_REPLY, nv, headers, maxBlockLength);
+  return encodeReplyLike(frame, SYN_REPLY, nv, headers, maxBlockLength, text);
 }
 
 /** HEADERS; see encodeSynStream for `nv` and the null result. */
@@ -136,8 +138,9 @@ export function encodeHeaders(
   nv: readonly NameValue[],
   headers: HeaderBlockEncoder,
   maxBlockLength: number = MAX_FRAME_LENGTH,
+  text: string | null = null,
 ): Uint8Array | null {
-  return encodeReplyLike(frame, HEADERS, nv, headers, maxBlockLength);
+  return encodeReplyLike(frame, HEADERS, nv, headers, maxBlockLength, text);
 }
 
 /** SYN_REPLY and HEADERS share a layout: stream id, in SPDY/2 two unused bytes, then the block. */
@@ -147,9 +150,10 @@ function encodeReplyLike(
   nv: readonly NameValue[],
   headers: HeaderBlockEncoder,
   maxBlockLength: number,
+  text: string | null,
 ): Uint8Array | null {
   const fixed = frame.version === 2 ? 6 : 4;
-  const buf = encodeBlock(nv, headers, FRAME_HEAD_LENGTH + fixed, maxBlockLength);
+  const buf = encodeBlock(nv, headers, FRAME_HEAD_LENGTH + fixed, maxBlockLength, text);
   if (buf === null) return null;
   const length = buf.length - FRAME_HEAD_LENGTH;
   writeControlHead(buf, 0, frame.version, type, frame.flags, length);
@@ -168,9 +172,10 @@ function encodeBlock(
   headers: HeaderBlockEncoder,
   headroom: number,
   maxBlockLength: number,
+  text: string | null,
 ): Uint8Array | null {
   const room = MAX_FRAME_LENGTH - (headroom - FRAME_HEAD_LENGTH);
-  const buf = headers.encode(nv, headroom, Math.min(maxBlockLength, room));
+  const buf = headers.encode(nv, headroom, Math.min(maxBlockLength, room), text);
   if (buf === null) return null;
   if (buf.length - headroom > room || buf.length < headroom) {
     // The codec broke its contract; writing this would corrupt the stream.
@@ -293,7 +298,8 @@ export function encodeCredential(frame: CredentialRecord): Uint8Array {
  * wire version (SPDY/3.1 sends 3), which is stored in `frame.version`.
  * Header frames use `wireNv` (the normalised list for the wire) when given,
  * else `frame.nv`, and may return null (refused for size, nothing
- * compressed).
+ * compressed). `wireText` is prepareNv's text of `wireNv`, passed on to the
+ * header encoder as a hint (HeaderBlockEncoder.encode).
  */
 export function encodeControlFrame(
   facts: VersionFacts,
@@ -301,15 +307,18 @@ export function encodeControlFrame(
   wireNv: readonly NameValue[] | null,
   headers: HeaderBlockEncoder,
   maxBlockLength: number = MAX_FRAME_LENGTH,
+  wireText: string | null = null,
 ): Uint8Array | null {
   frame.version = facts.wireVersion;
+  // The text stands for wireNv only.
+  const text = wireNv === null ? null : wireText;
   switch (frame.type) {
     case SYN_STREAM:
-      return encodeSynStream(frame, wireNv ?? frame.nv, headers, maxBlockLength);
+      return encodeSynStream(frame, wireNv ?? frame.nv, headers, maxBlockLength, text);
     case SYN_REPLY:
-      return encodeSynReply(frame, wireNv ?? frame.nv, headers, maxBlockLength);
+      return encodeSynReply(frame, wireNv ?? frame.nv, headers, maxBlockLength, text);
     case HEADERS:
-      return encodeHeaders(frame, wireNv ?? frame.nv, headers, maxBlockLength);
+      return encodeHeaders(frame, wireNv ?? frame.nv, headers, maxBlockLength, text);
     case RST_STREAM:
       return encodeRstStream(frame);
     case SETTINGS:

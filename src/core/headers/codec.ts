@@ -59,8 +59,12 @@ export interface HeaderBlockEncoder {
    * against a bound before anything is compressed, so refusing a frame never
    * desynchronises the peer's inflater. Also null, for the same reason, when
    * a SPDY/2 block's count or a length does not fit its 16-bit field.
+   *
+   * `text` is a hint an encoder may ignore: the block already laid out as
+   * one string by prepareNv (nv-pack.ts packText for this `nv` and the
+   * session's version), or null.
    */
-  encode(nv: readonly NameValue[], headroom: number, maxBlockLength: number): Uint8Array | null;
+  encode(nv: readonly NameValue[], headroom: number, maxBlockLength: number, text?: string | null): Uint8Array | null;
 }
 
 export interface HeaderCodec {

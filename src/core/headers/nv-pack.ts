@@ -9,7 +9,7 @@
  *
  * Header blocks are nearly always ASCII, and for ASCII the block's bytes are
  * its characters. So a UTF-8 block is first written as one string, the
- * count and lengths as NUL placeholders, and encoded by a single
+ * count and lengths as placeholder characters, and encoded by a single
  * TextEncoder.encodeInto straight into the scratch; the placeholders are
  * then overwritten with the real count and lengths. One native call per
  * block instead of a JS loop per character or a call (and a subarray) per
@@ -28,11 +28,16 @@ const PACK_INITIAL = 4096;
  * below the engine's string length limit, so building the string cannot
  * throw; larger blocks are packed string by string.
  */
-const JOIN_MAX_CHARS = PACK_RETAIN;
+export const TEXT_MAX_CHARS = PACK_RETAIN;
 
 const utf8Encoder = new TextEncoder();
-const PLACEHOLDER_4 = '\0\0\0\0';
-const PLACEHOLDER_2 = '\0\0';
+/**
+ * What stands for a count or length field in the block's text until the
+ * real bytes are written over it: any ASCII character would do, and one
+ * other than NUL lets prepareNv search the text for NUL in values.
+ */
+export const PLACEHOLDER_4 = '\x01\x01\x01\x01';
+export const PLACEHOLDER_2 = '\x01\x01';
 
 /**
  * The scratch every NvPacker in the thread packs into. A block is packed and
@@ -70,9 +75,10 @@ export class NvPacker {
    * NUL-joined) with `lengthSize`-byte count and lengths. Returns the block's
    * length; -1 when a count or length does not fit 16 bits in SPDY/2
    * (spdylay would silently truncate it and corrupt the block); -2 when
-   * `latin1` is set and a character is above U+00FF.
+   * `latin1` is set and a character is above U+00FF. `text`, when given,
+   * is packText(nv, lengthSize), already built.
    */
-  pack(nv: readonly NameValue[], lengthSize: 2 | 4, latin1: boolean): number {
+  pack(nv: readonly NameValue[], lengthSize: 2 | 4, latin1: boolean, text?: string | null): number {
     const n = nv.length;
     const wide = lengthSize === 4;
     if (!wide && n > 0xffff) return -1;
@@ -86,44 +92,82 @@ export class NvPacker {
       if (!wide && (nameLength > 0xffff || valueLength > 0xffff)) return -1;
       chars += nameLength + valueLength;
     }
-    if (!latin1 && chars <= JOIN_MAX_CHARS) {
-      const packed = packAscii(nv, wide, chars);
+    if (!latin1 && chars <= TEXT_MAX_CHARS) {
+      const buf = scratchFor(chars);
+      const packed = packAscii(nv, wide, text ?? textOf(nv, wide), buf, 0);
       if (packed >= 0) return packed;
     }
     return packEach(nv, wide, latin1, chars);
   }
+
+  /**
+   * The one-string path straight into out[pos, pos + text.length), for a
+   * caller that has the block's final place ready: `text` is packText(nv,
+   * lengthSize). Returns the block's length (text.length), or -1 when the
+   * text is not all ASCII or a SPDY/2 length does not fit 16 bits (the
+   * range then holds garbage; pack() gives the verdict).
+   */
+  packInto(nv: readonly NameValue[], lengthSize: 2 | 4, text: string, out: Uint8Array, pos: number): number {
+    return packAscii(nv, lengthSize === 4, text, out, pos);
+  }
 }
 
 /**
- * The one-string path: the block's length when every character is ASCII,
- * else -1 (nothing usable written).
+ * The block as one string for the one-string path: every count and length
+ * field a placeholder, names and values as they are. null when the block
+ * is too long for that path. Building it reads no string's characters, so
+ * values the application built by concatenation are not flattened (their
+ * characters are copied once, when the text itself is flattened).
  */
-function packAscii(nv: readonly NameValue[], wide: boolean, chars: number): number {
-  const n = nv.length;
+export function packText(nv: readonly NameValue[], lengthSize: 2 | 4): string | null {
+  let chars = lengthSize * (1 + 2 * nv.length);
+  for (let i = 0; i < nv.length; i++) chars += nv[i]![0].length + nv[i]![1].length;
+  return chars <= TEXT_MAX_CHARS ? textOf(nv, lengthSize === 4) : null;
+}
+
+function textOf(nv: readonly NameValue[], wide: boolean): string {
   const placeholder = wide ? PLACEHOLDER_4 : PLACEHOLDER_2;
   let block = placeholder;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < nv.length; i++) {
     const pair = nv[i]!;
     block = block + placeholder + pair[0] + placeholder + pair[1];
   }
-  const buf = scratchFor(chars);
+  return block;
+}
+
+/** What stands in the text before a value: its name's length placeholder, the name, the value's placeholder. */
+export function namePart(name: string, wide: boolean): string {
+  const placeholder = wide ? PLACEHOLDER_4 : PLACEHOLDER_2;
+  return placeholder + name + placeholder;
+}
+
+/**
+ * The one-string path: writes the block at buf[at, at + block.length) and
+ * returns its length when every character is ASCII (and, in SPDY/2, every
+ * length fits 16 bits), else -1 (nothing usable written). `buf` has room.
+ */
+function packAscii(nv: readonly NameValue[], wide: boolean, block: string, buf: Uint8Array, at: number): number {
+  const n = nv.length;
+  const chars = block.length;
   // All ASCII exactly when every character was read and each made one
   // byte: any other character makes at least two bytes per UTF-16 unit.
-  const result = utf8Encoder.encodeInto(block, buf);
+  const result = utf8Encoder.encodeInto(block, at === 0 ? buf : buf.subarray(at, at + chars));
   if (result.read !== chars || result.written !== chars) return -1;
-  writeLength(buf, 0, n, wide);
+  if (!wide && n > 0xffff) return -1;
+  writeLength(buf, at, n, wide);
   const lengthSize = wide ? 4 : 2;
-  let pos = lengthSize;
+  let pos = at + lengthSize;
   for (let i = 0; i < n; i++) {
     const pair = nv[i]!;
     const nameLength = pair[0].length;
+    const valueLength = pair[1].length;
+    if (!wide && (nameLength > 0xffff || valueLength > 0xffff)) return -1;
     writeLength(buf, pos, nameLength, wide);
     pos += lengthSize + nameLength;
-    const valueLength = pair[1].length;
     writeLength(buf, pos, valueLength, wide);
     pos += lengthSize + valueLength;
   }
-  return pos;
+  return pos - at;
 }
 
 /** String by string: any characters, latin1 or UTF-8. `chars` as pack() computed it. */

@@ -112,6 +112,34 @@ function reserveCopy(length: number): Uint8Array {
   return copy;
 }
 
+/**
+ * A block the caller lets us overwrite (the inflater's output) is worked on
+ * in place instead of copied; its words for the scan come from a view over
+ * its buffer, kept while the buffer stays the same.
+ */
+const PLACE_RETAIN = 256 * 1024;
+let placeBuffer: ArrayBufferLike | null = null;
+let placeWords: Int32Array = new Int32Array(0);
+
+function wordsOf(c: Uint8Array): Int32Array {
+  if (c === copy) return copyWords;
+  if (c.buffer !== placeBuffer) {
+    const words = new Int32Array(c.buffer, 0, c.buffer.byteLength >>> 2);
+    // A grown buffer the inflater will drop is not kept alive from here.
+    if (c.buffer.byteLength > PLACE_RETAIN) return words;
+    placeBuffer = c.buffer;
+    placeWords = words;
+  }
+  return placeWords;
+}
+
+/**
+ * The lengths the structure walk reads (entry i's name length at 2i, its
+ * value length at 2i + 1), so the content pass need not read them again
+ * from fields the walk may have overwritten. Shared like the copy.
+ */
+let fieldLengths = new Int32Array(64);
+
 /** Overwrites the count or length field at `pos` of the copy. */
 function fill(c: Uint8Array, pos: number, wide: boolean): void {
   c[pos] = FILLER;
@@ -137,16 +165,17 @@ function fill(c: Uint8Array, pos: number, wide: boolean): void {
  * all.
  */
 let plainAscii = false;
-function blockText(length: number): string {
-  const c = copy;
+function blockText(c: Uint8Array, length: number): string {
   // Four bytes at a time: with low = b & 0x7F per byte (no sum below
   // carries into the next byte, all stay under 0x100), b is outside
   // 0x20..0x7E iff b >= 0x80 (top bit of x), or low == 0x7F (top bit of
   // low + 0x01), or low < 0x20 (top bit of low + 0x60 clear).
   let bad = 0;
+  // c starts on a word boundary (its own buffer, or a checked offset).
   const words = length >>> 2;
-  const w = copyWords;
-  for (let i = 0; i < words; i++) {
+  const w = wordsOf(c);
+  const first = c.byteOffset >>> 2;
+  for (let i = first; i < first + words; i++) {
     const x = w[i]!;
     const low = x & 0x7f7f7f7f;
     bad |= x | (low + 0x01010101) | ~(low + 0x60606060);
@@ -162,9 +191,18 @@ function blockText(length: number): string {
 
 /**
  * Unpacks and validates block[0, length) (see the module comment for the
- * rules and their order). Never throws.
+ * rules and their order). Never throws. With `overwrite` the caller gives
+ * the block up (the inflater's output, which nothing reads afterwards): it
+ * is worked on in place, its count and length fields overwritten, instead
+ * of being copied first.
  */
-export function unpackNv(block: Uint8Array, length: number, lengthSize: 2 | 4, strings: StringDecoder): HeaderBlockResult {
+export function unpackNv(
+  block: Uint8Array,
+  length: number,
+  lengthSize: 2 | 4,
+  strings: StringDecoder,
+  overwrite = false,
+): HeaderBlockResult {
   if (length < lengthSize) return INVALID_FRAME;
   const wide = lengthSize === 4;
   const n = readLength(block, 0, wide);
@@ -172,28 +210,45 @@ export function unpackNv(block: Uint8Array, length: number, lengthSize: 2 | 4, s
   // (spdylay would reach the same verdict after walking the block).
   if (n > (length - lengthSize) / (2 * lengthSize)) return INVALID_FRAME;
 
-  // For the whole-block text, a copy whose count and length fields become
-  // spaces as the structure walk passes them.
-  const c = length <= WHOLE_BLOCK_MAX ? reserveCopy(length) : null;
-  if (c !== null) {
-    c.set(block.subarray(0, length));
-    fill(c, 0, wide);
+  // For the whole-block text, the block (or a copy of it) whose count and
+  // length fields become spaces as the structure walk passes them. A block
+  // not on a word boundary is copied, for the word-at-a-time scan.
+  let c: Uint8Array | null = null;
+  if (length <= WHOLE_BLOCK_MAX) {
+    if (overwrite && (block.byteOffset & 3) === 0) {
+      c = block;
+    } else {
+      c = reserveCopy(length);
+      c.set(block.subarray(0, length));
+    }
   }
+  if (2 * n > fieldLengths.length) fieldLengths = new Int32Array(Math.max(2 * n, 2 * fieldLengths.length));
+  const lengths = fieldLengths;
 
   // Tier 1, structure, over the whole block before any content is looked at.
   let pos: number = lengthSize;
   for (let k = 0; k < 2 * n; k++) {
     if (length - pos < lengthSize) return INVALID_FRAME;
     const len = readLength(block, pos, wide);
-    if (c !== null) fill(c, pos, wide);
+    lengths[k] = len;
     pos += lengthSize;
     if (length - pos < len) return INVALID_FRAME;
     pos += len;
   }
   if (pos !== length) return INVALID_FRAME;
+  // Only a well-formed block is overwritten: a caller may still show a
+  // refused one (it is not, today, but the verdict must not depend on it).
+  if (c !== null) {
+    fill(c, 0, wide);
+    pos = lengthSize;
+    for (let k = 0; k < 2 * n; k++) {
+      fill(c, pos, wide);
+      pos += lengthSize + lengths[k]!;
+    }
+  }
 
   // Tier 2, content. Any failure now is INVALID_HEADER_BLOCK.
-  let text = c !== null ? blockText(length) : null;
+  let text = c !== null ? blockText(c, length) : null;
   const fast = text !== null && plainAscii;
   if (text !== null && text.length !== length) text = null; // not aligned: real UTF-8 text
   const latin1 = strings.latin1;
@@ -203,11 +258,11 @@ export function unpackNv(block: Uint8Array, length: number, lengthSize: 2 | 4, s
   let prevName = '';
   pos = lengthSize;
   for (let i = 0; i < n; i++) {
-    const nameLength = readLength(block, pos, wide);
+    const nameLength = lengths[2 * i]!;
     const nameStart = pos + lengthSize;
     const nameEnd = nameStart + nameLength;
     const valueStart = nameEnd + lengthSize;
-    const valueEnd = valueStart + readLength(block, nameEnd, wide);
+    const valueEnd = valueStart + lengths[2 * i + 1]!;
     pos = valueEnd;
 
     if (nameLength === 0) return INVALID_HEADER_BLOCK;

@@ -85,6 +85,11 @@ function rememberName(name: string, lower: string): void {
   knownNames.set(name, lower);
 }
 
+/** The lower-cased form of a name sortNv has accepted, as sortNv makes it. */
+export function lowerCaseName(name: string): string {
+  return knownNames.get(name) ?? lowerName(name, scanName(name, 0, false));
+}
+
 /** A name for an error message: quoted, control characters escaped. */
 function describe(name: string): string {
   return JSON.stringify(name);
@@ -132,8 +137,33 @@ function notLatin1(name: string, c: number): InvalidArgumentError {
  * with `latin1` any character above U+00FF (which could not be sent).
  */
 export function sortNv(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding = 'utf8'): NameValue[] {
+  return sortPairs(nv, encoding === 'latin1', true);
+}
+
+/**
+ * sortNv, except that under UTF-8 values are not searched for NUL: the
+ * caller must do it (prepareNv searches the packed block's text instead,
+ * see there), or call checkValuesForNul. Under latin1 every value is
+ * scanned character by character anyway, so NUL is still checked there.
+ */
+export function sortNvDeferringNul(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding = 'utf8'): NameValue[] {
+  return sortPairs(nv, encoding === 'latin1', false);
+}
+
+/** Throws InvalidArgumentError, naming the header, for the first value of `nv` that holds NUL. */
+export function checkValuesForNul(nv: readonly NameValue[]): void {
+  for (let i = 0; i < nv.length; i++) {
+    const pair = nv[i]!;
+    if (pair[1].indexOf('\0') !== -1) throw nulInValue(pair[0]);
+  }
+}
+
+function nulInValue(name: string): InvalidArgumentError {
+  return new InvalidArgumentError(`header ${describe(name)}: value contains NUL`);
+}
+
+function sortPairs(nv: readonly (readonly [string, string])[], latin1: boolean, checkNul: boolean): NameValue[] {
   if (!Array.isArray(nv)) throw new InvalidArgumentError('nv must be an array of [name, value] pairs');
-  const latin1 = encoding === 'latin1';
   const n = nv.length;
   const out: NameValue[] = new Array<NameValue>(n);
   // Short lists (the usual header set) are insertion-sorted while they are
@@ -166,7 +196,10 @@ export function sortNv(nv: readonly (readonly [string, string])[], encoding: Hea
     if (typeof value !== 'string') {
       throw new InvalidArgumentError(`header ${describe(name)}: value must be a string, got ${typeof value}`);
     }
-    if (value.indexOf('\0') !== -1) throw new InvalidArgumentError(`header ${describe(name)}: value contains NUL`);
+    // Searching a value flattens it if the application built it by
+    // concatenation: a copy, and one the heap keeps for as long as the
+    // application keeps the value. prepareNv avoids it (checkNul false).
+    if ((checkNul || latin1) && value.indexOf('\0') !== -1) throw nulInValue(name);
     if (latin1) {
       for (let j = 0; j < value.length; j++) {
         const c = value.charCodeAt(j);

@@ -9,17 +9,34 @@
  * - `wireNv`: what goes to HeaderBlockEncoder.encode: repeated names
  *   NUL-joined and, in SPDY/2, the six special names in their SPDY/2 form.
  *
+ * - `wireText`: under UTF-8, wireNv's block as one string (nv-pack.ts
+ *   packText), which the built-in encoder packs from; null under latin1 or
+ *   for a block too long for that path.
+ *
  * Validation errors are thrown here, at submit time, as python-spdylay
  * raises them from submit_*; nothing is left to fail when the frame is sent.
+ *
+ * Values are searched for NUL in the block's text, not one by one: a
+ * search flattens the string it looks at, and an application's values are
+ * often built by concatenation (a cookie, a path with a query). Flattening
+ * those would copy each of them once more and, for values the application
+ * keeps, leave the copies for the garbage collector to move to the old
+ * generation. The text is a new string of our own, which packing flattens
+ * anyway. A NUL found there is either a separator joinNv put between the
+ * values of a repeated name or a value's own; only then, or when there is
+ * no text, are the values searched one by one, to tell which.
  */
 import type { NameValue } from '../frame/types.js';
 import type { VersionFacts } from '../version.js';
 import type { HeaderEncoding } from './codec.js';
-import { joinNv, mapNamesTo2, sortNv } from './nv.js';
+import { packText } from './nv-pack.js';
+import { matchShape, rememberShape, shapeText, sortByShape } from './nv-shape.js';
+import { checkValuesForNul, joinNv, mapNamesTo2, sortNvDeferringNul } from './nv.js';
 
 export interface PreparedNv {
   nv: NameValue[];
   wireNv: NameValue[];
+  wireText: string | null;
 }
 
 /** Throws InvalidArgumentError for a bad list (see sortNv); pass the session's encoding for latin1's range check. */
@@ -28,7 +45,26 @@ export function prepareNv(
   facts: VersionFacts,
   encoding: HeaderEncoding = 'utf8',
 ): PreparedNv {
-  const sorted = sortNv(nv, encoding);
-  const joined = joinNv(sorted);
-  return { nv: sorted, wireNv: facts.wireVersion === 2 ? mapNamesTo2(joined) : joined };
+  if (encoding === 'latin1') {
+    // sortNv checks every character of a latin1 value, NUL included.
+    const sorted = sortNvDeferringNul(nv, encoding);
+    const joined = joinNv(sorted);
+    return { nv: sorted, wireNv: facts.wireVersion === 2 ? mapNamesTo2(joined) : joined, wireText: null };
+  }
+  // A list shaped like a recent one skips the work on its names (nv-shape.ts).
+  let shape = matchShape(nv);
+  let sorted: NameValue[];
+  if (shape !== null) {
+    sorted = sortByShape(nv, shape);
+  } else {
+    sorted = sortNvDeferringNul(nv, encoding);
+    shape = rememberShape(nv);
+  }
+  const joined = shape !== null && shape.unique ? sorted : joinNv(sorted);
+  const wireNv = facts.wireVersion === 2 ? mapNamesTo2(joined) : joined;
+  const wireText =
+    wireNv === sorted && shape !== null ? shapeText(shape, sorted, facts.nvLengthSize) : packText(wireNv, facts.nvLengthSize);
+  // Joining only ever removes pairs: as many pairs as submitted means no separators.
+  if (wireText === null || wireNv.length !== sorted.length || wireText.indexOf('\0') !== -1) checkValuesForNul(sorted);
+  return { nv: sorted, wireNv, wireText };
 }

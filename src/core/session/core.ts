@@ -185,7 +185,7 @@ export class SessionCore {
   /** Queues a control frame with spdylay's priority for its type. */
   addControl(
     frame: ControlFrameRecord,
-    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'wireNv'>>,
+    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'wireNv' | 'wireText'>>,
   ): OutboundCtrlItem {
     const item: OutboundCtrlItem = {
       kind: ITEM_CTRL,
@@ -195,6 +195,7 @@ export class SessionCore {
       dataSource: extra?.dataSource ?? null,
       streamUserData: extra?.streamUserData ?? null,
       wireNv: extra?.wireNv ?? null,
+      wireText: extra?.wireText ?? null,
     };
     this.queue.push(item);
     return item;

@@ -376,7 +376,12 @@ export class SessionMachine {
       nv: prepared.nv,
     };
     s.pendingSynStreams++;
-    s.addControl(frame, { dataSource: data, streamUserData: streamUserData ?? null, wireNv: prepared.wireNv });
+    s.addControl(frame, {
+      dataSource: data,
+      streamUserData: streamUserData ?? null,
+      wireNv: prepared.wireNv,
+      wireText: prepared.wireText,
+    });
   }
 
   private submitReplyLike(
@@ -396,7 +401,7 @@ export class SessionMachine {
       streamId,
       nv: prepared.nv,
     };
-    this.core.addControl(frame, { dataSource: data, wireNv: prepared.wireNv });
+    this.core.addControl(frame, { dataSource: data, wireNv: prepared.wireNv, wireText: prepared.wireText });
   }
 }
 

@@ -43,6 +43,8 @@ export interface OutboundCtrlItem {
   streamUserData: unknown;
   /** Header frames: the normalised list to pack (names mapped, values joined). */
   wireNv: NameValue[] | null;
+  /** Header frames: wireNv's block as prepareNv laid it out (PreparedNv.wireText), or null. */
+  wireText: string | null;
 }
 
 export interface OutboundDataItem {

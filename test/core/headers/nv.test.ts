@@ -250,6 +250,37 @@ describe('prepareNv', () => {
   it('throws at submit time, with the encoding range check', () => {
     expect(() => prepareNv([['x', '\u20ac']], versionFacts(PROTO_SPDY3)!, 'latin1')).toThrow(InvalidArgumentError);
   });
+  it('finds a NUL in a value through the block text, naming the header, in every version and encoding', () => {
+    for (const version of [PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1]) {
+      for (const encoding of ['utf8', 'latin1'] as const) {
+        const facts = versionFacts(version)!;
+        expect(() => prepareNv([[':path', '/'], ['x-b', 'a\0b']], facts, encoding)).toThrow(/"x-b".*value contains NUL/);
+        // With a repeated name the text holds join separators: the values are searched one by one.
+        expect(() => prepareNv([['c', 'a'], ['c', 'b'], ['x-b', 'a\0']], facts, encoding)).toThrow(/"x-b".*value contains NUL/);
+        // Too long for the one-string text: searched one by one as well.
+        expect(() => prepareNv([['big', 'x'.repeat(300_000)], ['x-b', '\0']], facts, encoding)).toThrow(/"x-b".*value contains NUL/);
+      }
+    }
+  });
+  it('does not take the separator of a repeated name for a NUL in a value', () => {
+    const p = prepareNv([['c', 'a'], ['c', 'b']], versionFacts(PROTO_SPDY3)!);
+    expect(p.wireNv).toEqual([['c', 'a\0b']]);
+    expect(p.wireText).not.toBeNull();
+  });
+  it('wireText packs to the same bytes as wireNv itself', () => {
+    const user: Array<[string, string]> = [[':method', 'GET'], ['Cookie', 'a=' + 'x'.repeat(40)], ['c', '1'], ['c', '2'], [':host', 'h']];
+    for (const version of [PROTO_SPDY2, PROTO_SPDY3]) {
+      const facts = versionFacts(version)!;
+      const p = prepareNv(user, facts);
+      const packer = new NvPacker();
+      const plain = packer.buffer.slice(0, packer.pack(p.wireNv, facts.nvLengthSize, false));
+      const fromText = packer.buffer.slice(0, packer.pack(p.wireNv, facts.nvLengthSize, false, p.wireText));
+      expect(toHex(fromText)).toBe(toHex(plain));
+    }
+  });
+  it('has no wireText under latin1 (values are checked character by character there)', () => {
+    expect(prepareNv([['a', 'b']], versionFacts(PROTO_SPDY3)!, 'latin1').wireText).toBeNull();
+  });
 });
 
 describe('NvPacker', () => {

@@ -15,9 +15,10 @@ import { describe, expect, it } from 'vitest';
 import { CLIENT, PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1, SERVER } from '../../../src/core/constants.js';
 import type { NameValue } from '../../../src/core/frame/types.js';
 import { freshBytes } from '../../../src/core/headers/block-slab.js';
-import { NvPacker } from '../../../src/core/headers/nv-pack.js';
+import { NvPacker, packText } from '../../../src/core/headers/nv-pack.js';
 import { compareNames, normalizeNv, sortNv } from '../../../src/core/headers/nv.js';
 import { createHeaderCodec } from '../../../src/core/headers/spdy-codec.js';
+import { versionFacts } from '../../../src/core/version.js';
 import { packNv } from '../../helpers/plain-codec.js';
 
 const RUNS = { seed: 0x3e4d_51f, numRuns: 400 } as const;
@@ -175,6 +176,48 @@ describe('NvPacker one-string path', () => {
     const b = new NvPacker();
     a.pack([['a', 'b']], 4, false);
     expect(b.buffer).toBe(a.buffer);
+  });
+});
+
+// ---- level 0 in place ----
+
+describe('level-0 encoding straight into the frame buffer (prepareNv text given)', () => {
+  it('writes the bytes of the general path, first block and later ones, ASCII or not, every version', () => {
+    fc.assert(
+      fc.property(fc.array(packList, { minLength: 1, maxLength: 4 }), fc.constantFrom(PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1), (lists, version) => {
+        const facts = versionFacts(version)!;
+        const withText = createHeaderCodec({ version, side: CLIENT }).encoder;
+        const without = createHeaderCodec({ version, side: CLIENT }).encoder;
+        // Each list as generated (mostly not ASCII) and made ASCII (the in-place path).
+        const ascii = lists.map((list) => list.map((pair) => pair.map((x) => x.replace(/[^\x00-\x7f]/g, 'x')) as NameValue));
+        for (const list of [...lists, ...ascii]) {
+          // The encoder takes the list as it is (NUL-joined values included).
+          const nv: NameValue[] = list;
+          const text = packText(nv, facts.nvLengthSize);
+          const a = withText.encode(nv, 18, 0xffffff, text);
+          const b = without.encode(nv, 18, 0xffffff);
+          expect(a === null ? null : a.subarray(18)).toEqual(b === null ? null : b.subarray(18));
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('refuses a block over maxBlockLength without touching the stream, as the general path does', () => {
+    const nv = normalizeNv([['a', 'x'.repeat(100)]]);
+    const text = packText(nv, 4);
+    const withText = createHeaderCodec({ version: PROTO_SPDY3, side: CLIENT }).encoder;
+    const without = createHeaderCodec({ version: PROTO_SPDY3, side: CLIENT }).encoder;
+    expect(withText.encode(nv, 18, 100, text)).toBeNull();
+    expect(without.encode(nv, 18, 100)).toBeNull();
+    // The refused block did not consume the zlib header: the next block still carries it.
+    expect(withText.encode(nv, 18, 0xffffff, text)!.subarray(18)).toEqual(without.encode(nv, 18, 0xffffff)!.subarray(18));
+  });
+
+  it('leaves a SPDY/2 length over 16 bits to the general path, which refuses it', () => {
+    const nv = normalizeNv([['a', 'x'.repeat(0x10000)]]);
+    const encoder = createHeaderCodec({ version: PROTO_SPDY2, side: CLIENT }).encoder;
+    expect(encoder.encode(nv, 14, 0xffffff, packText(nv, 2))).toBeNull();
   });
 });
 
