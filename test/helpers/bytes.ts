@@ -41,3 +41,8 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** Bytes as two-digit lower-case hex, `separator` between bytes: for assertions that print readably. */
+export function toHex(bytes: Uint8Array, separator = ' '): string {
+  return Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join(separator);
+}

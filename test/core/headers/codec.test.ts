@@ -17,33 +17,9 @@ import { mapNamesTo2, normalizeNv, splitNv } from '../../../src/core/headers/nv.
 import { createHeaderCodec } from '../../../src/core/headers/spdy-codec.js';
 import type { HeaderCodecOptions } from '../../../src/core/headers/spdy-codec.js';
 import { deflateBound } from '../../../src/core/headers/zlib.js';
+import { concat, hex, toHex } from '../../helpers/bytes.js';
+import { SYNC, V2_HEAD, V3_HEAD, stored } from '../../helpers/zlib-blocks.js';
 
-function hex(s: string): Uint8Array {
-  const clean = s.replace(/\s+/g, '');
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
-}
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-/** A non-final stored deflate block, by hand: header byte, LEN, NLEN (little-endian), data. */
-function stored(data: Uint8Array): Uint8Array {
-  const n = data.length;
-  return cat(Uint8Array.of(0, n & 255, n >>> 8, ~n & 255, (~n >>> 8) & 255), data);
-}
-const SYNC = stored(new Uint8Array(0));
-const V3_HEAD = hex('3830 e3c6a7c2');
-const V2_HEAD = hex('3830 dfa251b2');
 const MAX = 0xffffff;
 
 function decode(decoder: HeaderBlockDecoder, ...chunks: Uint8Array[]): HeaderBlockResult {
@@ -95,7 +71,7 @@ describe('encode: byte vectors', () => {
       0004 686f7374 000b 6578616d706c652e6f7267
       0006 6d6574686f64 0003 474554
       0003 75726c 0001 2f`);
-    expect(toHex(encoder.encode(wire, 0, MAX)!)).toBe(toHex(cat(V2_HEAD, stored(packed), SYNC)));
+    expect(toHex(encoder.encode(wire, 0, MAX)!)).toBe(toHex(concat(V2_HEAD, stored(packed), SYNC)));
   });
 
   it('the headroom is left zeroed and each call returns a new buffer', () => {
@@ -160,7 +136,7 @@ describe('decode', () => {
   it('decodes a hand-written stored block, fed one byte at a time', () => {
     const { decoder } = createHeaderCodec({ version: PROTO_SPDY3, side: SERVER });
     const packed = hex('00000002 00000001 61 00000003 780079 00000001 62 00000000');
-    const wire = cat(V3_HEAD, stored(packed), SYNC);
+    const wire = concat(V3_HEAD, stored(packed), SYNC);
     expect(okNv(decode(decoder, ...Array.from(wire, (b) => Uint8Array.of(b))))).toEqual([
       ['a', 'x'],
       ['a', 'y'],
@@ -171,7 +147,7 @@ describe('decode', () => {
   it('sorts a block that arrives out of name order, as spdylay does', () => {
     const { decoder } = createHeaderCodec({ version: PROTO_SPDY3, side: SERVER });
     const packed = hex('00000002 00000001 7a 00000001 31 00000001 61 00000001 32');
-    expect(okNv(decode(decoder, cat(V3_HEAD, stored(packed), SYNC)))).toEqual([['a', '2'], ['z', '1']]);
+    expect(okNv(decode(decoder, concat(V3_HEAD, stored(packed), SYNC)))).toEqual([['a', '2'], ['z', '1']]);
   });
 
   it('ERR_INVALID_HEADER_BLOCK and ERR_INVALID_FRAME leave the stream in step', () => {
@@ -179,9 +155,9 @@ describe('decode', () => {
     const upper = hex('00000001 00000001 41 00000001 62');
     const truncated = hex('00000001 00000001 61 00000009 62');
     const good = hex('00000001 00000001 61 00000001 62');
-    expect(decode(decoder, cat(V3_HEAD, stored(upper), SYNC))).toEqual({ ok: false, error: ERR_INVALID_HEADER_BLOCK });
-    expect(decode(decoder, cat(stored(truncated), SYNC))).toEqual({ ok: false, error: ERR_INVALID_FRAME });
-    expect(okNv(decode(decoder, cat(stored(good), SYNC)))).toEqual([['a', 'b']]);
+    expect(decode(decoder, concat(V3_HEAD, stored(upper), SYNC))).toEqual({ ok: false, error: ERR_INVALID_HEADER_BLOCK });
+    expect(decode(decoder, concat(stored(truncated), SYNC))).toEqual({ ok: false, error: ERR_INVALID_FRAME });
+    expect(okNv(decode(decoder, concat(stored(good), SYNC)))).toEqual([['a', 'b']]);
   });
 
   it('ERR_FRAME_TOO_LARGE past maxInflatedSize; the next block decodes', () => {
@@ -209,7 +185,7 @@ describe('decode', () => {
   it('invalid UTF-8 on the wire never throws: U+FFFD', () => {
     const { decoder } = createHeaderCodec({ version: PROTO_SPDY3, side: SERVER });
     const packed = hex('00000001 00000001 61 00000004 ff c3 28 62');
-    expect(okNv(decode(decoder, cat(V3_HEAD, stored(packed), SYNC)))).toEqual([['a', '\ufffd\ufffd(b']]);
+    expect(okNv(decode(decoder, concat(V3_HEAD, stored(packed), SYNC)))).toEqual([['a', '\ufffd\ufffd(b']]);
   });
 
   it('an empty push and a block with no bytes at all', () => {
@@ -255,7 +231,7 @@ describe('end to end', () => {
   it('latin1 vs UTF-8 on the same bytes', () => {
     const utf8 = createHeaderCodec({ version: PROTO_SPDY3, side: SERVER });
     const latin1 = createHeaderCodec({ version: PROTO_SPDY3, side: SERVER, encoding: 'latin1' });
-    const wire = cat(V3_HEAD, stored(hex('00000001 00000001 61 00000002 c3 a9')), SYNC);
+    const wire = concat(V3_HEAD, stored(hex('00000001 00000001 61 00000002 c3 a9')), SYNC);
     expect(okNv(decode(utf8.decoder, wire))).toEqual([['a', '\u00e9']]);
     expect(okNv(decode(latin1.decoder, wire))).toEqual([['a', '\u00c3\u00a9']]);
   });

@@ -17,16 +17,8 @@ import {
 import { prepareNv } from '../../../src/core/headers/prepare.js';
 import { StringDecoder } from '../../../src/core/headers/text.js';
 import { versionFacts } from '../../../src/core/version.js';
+import { hex, toHex } from '../../helpers/bytes.js';
 
-function hex(s: string): Uint8Array {
-  const clean = s.replace(/\s+/g, '');
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
-}
 /** Builds a block by hand: count, then [name bytes, value bytes] with w-byte lengths. */
 function block(w: 2 | 4, entries: Array<[number[] | string, number[] | string]>, count = entries.length): Uint8Array {
   const bytes: number[] = [];

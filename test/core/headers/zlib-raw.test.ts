@@ -17,38 +17,15 @@ import { describe, expect, it } from 'vitest';
 import { ERR_FRAME_TOO_LARGE, ERR_ZLIB } from '../../../src/core/constants.js';
 import { SPDY2_DICTIONARY, SPDY3_DICTIONARY } from '../../../src/core/headers/dictionaries.js';
 import { DEFAULT_MAX_INFLATED_SIZE, HeaderDeflater, HeaderInflater } from '../../../src/core/headers/zlib.js';
+import { concat, hex, toHex } from '../../helpers/bytes.js';
+import { SYNC, V3_ID, compressOne, inflateBlock, prng, stored } from '../../helpers/zlib-blocks.js';
 
-function hex(s: string): Uint8Array {
-  const clean = s.replace(/\s+/g, '');
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
 /** Index of the first byte where a and b differ (or the shorter length), -1 when equal: keeps failures short. */
 function firstDifference(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : n;
 }
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-/** A non-final stored deflate block, by hand (RFC 1951 §3.2.4). */
-function stored(data: Uint8Array): Uint8Array {
-  const n = data.length;
-  return cat(Uint8Array.of(0, n & 255, n >>> 8, ~n & 255, (~n >>> 8) & 255), data);
-}
-const SYNC = stored(new Uint8Array(0));
-const V3_ID = hex('e3c6a7c2'); // adler32 of the SPDY/3 dictionary
 const ascii = (s: string) => new TextEncoder().encode(s);
 
 /** A zlib header (RFC 1950 §2.2) with the check bits made right for the given CMF and FLG flags. */
@@ -58,28 +35,7 @@ function zlibHead(cmf: number, flagBits: number): Uint8Array {
   return Uint8Array.of(cmf, flg | check);
 }
 
-/** A tiny seeded PRNG so failures replay (no Math.random). */
-function prng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = x;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
-function inflateBlock(inf: HeaderInflater, chunks: Uint8Array[]): { status: number; data: Uint8Array } {
-  inf.begin();
-  for (const c of chunks) inf.push(c);
-  const status = inf.end();
-  return { status, data: inf.output.slice(0, inf.length) };
-}
-function compressOne(d: HeaderDeflater, b: Uint8Array): Uint8Array {
-  const n = d.compress(b, b.length);
-  return d.output.slice(0, n);
-}
 
 /** node:zlib's deflater, one sync-flushed block per input, with the given window. */
 async function nodeBlocks(inputs: Uint8Array[], windowBits: number, dictionary: Uint8Array): Promise<Uint8Array[]> {
@@ -92,7 +48,7 @@ async function nodeBlocks(inputs: Uint8Array[], windowBits: number, dictionary: 
     d.write(input);
     await new Promise<void>((resolve) => d.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
     d.off('data', onData);
-    out.push(cat(...parts));
+    out.push(concat(...parts));
   }
   d.close();
   return out;
@@ -103,7 +59,7 @@ describe('HeaderInflater: the zlib header, read by hand', () => {
 
   it('a header split over pushes and over blocks: a block ending inside it inflates to nothing, the next goes on', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
-    const head = cat(hex('3830'), V3_ID);
+    const head = concat(hex('3830'), V3_ID);
     expect(inflateBlock(inf, [head.subarray(0, 1), head.subarray(1, 3)])).toEqual({ status: 0, data: new Uint8Array(0) });
     expect(inf.broken).toBe(false);
     expect(inflateBlock(inf, [head.subarray(3), stored(body), SYNC])).toEqual({ status: 0, data: body });
@@ -111,20 +67,20 @@ describe('HeaderInflater: the zlib header, read by hand', () => {
 
   it('a method other than 8 is ERR_ZLIB (zlib: "unknown compression method")', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
-    expect(inflateBlock(inf, [cat(zlibHead(0x37, 0x20), V3_ID, stored(body), SYNC)]).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, [concat(zlibHead(0x37, 0x20), V3_ID, stored(body), SYNC)]).status).toBe(ERR_ZLIB);
     expect(inf.broken).toBe(true);
   });
 
   it('a window above 2^15 is ERR_ZLIB (zlib: "invalid window size")', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
-    expect(inflateBlock(inf, [cat(zlibHead(0x88, 0x20), V3_ID, stored(body), SYNC)]).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, [concat(zlibHead(0x88, 0x20), V3_ID, stored(body), SYNC)]).status).toBe(ERR_ZLIB);
   });
 
   it('a dictionary id split across pushes is still checked: one wrong byte is ERR_ZLIB', () => {
     const wrong = Uint8Array.from(V3_ID);
     wrong[3]! ^= 1;
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
-    const wire = cat(hex('3830'), wrong, stored(body), SYNC);
+    const wire = concat(hex('3830'), wrong, stored(body), SYNC);
     expect(inflateBlock(inf, Array.from(wire, (b) => Uint8Array.of(b))).status).toBe(ERR_ZLIB);
   });
 
@@ -132,7 +88,7 @@ describe('HeaderInflater: the zlib header, read by hand', () => {
     for (let bits = 8; bits <= 15; bits++) {
       const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
       const head = zlibHead(((bits - 8) << 4) | 8, 0x20);
-      expect(inflateBlock(inf, [cat(head, V3_ID, stored(body), SYNC)])).toEqual({ status: 0, data: body });
+      expect(inflateBlock(inf, [concat(head, V3_ID, stored(body), SYNC)])).toEqual({ status: 0, data: body });
     }
   });
 
@@ -141,7 +97,7 @@ describe('HeaderInflater: the zlib header, read by hand', () => {
     const text = ascii(Array.from({ length: 6000 }, () => String.fromCharCode(0x21 + Math.floor(rnd() * 90))).join(''));
     const inputs = [text, ascii('between'), text];
     const wire = await nodeBlocks(inputs, 15, SPDY3_DICTIONARY);
-    expect(toHex(wire[0]!.subarray(0, 2))).toBe('78f9'); // the header says 2^15, level 9, FDICT
+    expect(toHex(wire[0]!.subarray(0, 2), '')).toBe('78f9'); // the header says 2^15, level 9, FDICT
     expect(wire[2]!.length).toBeLessThan(100); // the repeat is a back-reference 6000 bytes away
     const inf = new HeaderInflater(SPDY3_DICTIONARY, DEFAULT_MAX_INFLATED_SIZE);
     for (let i = 0; i < inputs.length; i++) expect(inflateBlock(inf, [wire[i]!])).toEqual({ status: 0, data: inputs[i] });
@@ -183,7 +139,7 @@ describe('HeaderInflater: stored blocks read without pako, then pako from the fi
     const chunks: Buffer[] = [];
     d.on('data', (c: Buffer) => chunks.push(c));
     const take = () => {
-      const b = cat(...chunks);
+      const b = concat(...chunks);
       chunks.length = 0;
       return b;
     };
@@ -197,7 +153,7 @@ describe('HeaderInflater: stored blocks read without pako, then pako from the fi
     await new Promise<void>((resolve) => d.params(9, zlib.constants.Z_DEFAULT_STRATEGY, () => resolve()));
     const between = take(); // whatever params() flushed belongs to the next block
     for (const t of compressed) wire.push(await block(t));
-    wire[stored.length] = cat(between, wire[stored.length]!);
+    wire[stored.length] = concat(between, wire[stored.length]!);
     d.close();
     return wire;
   }
@@ -229,15 +185,15 @@ describe('HeaderInflater: stored blocks read without pako, then pako from the fi
     const body = ascii('padded');
     const block = stored(body);
     block[0] = 0xf8; // BFINAL 0, BTYPE 00, then five set padding bits
-    expect(inflateBlock(inf, [cat(hex('3830'), V3_ID, block, SYNC)])).toEqual({ status: 0, data: body });
+    expect(inflateBlock(inf, [concat(hex('3830'), V3_ID, block, SYNC)])).toEqual({ status: 0, data: body });
   });
 
   it('a final stored block breaks the stream even without its trailer', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
     const block = stored(ascii('last'));
     block[0] = 0x01;
-    expect(inflateBlock(inf, [cat(hex('3830'), V3_ID, block)]).status).toBe(ERR_ZLIB);
-    expect(inflateBlock(inf, [cat(stored(ascii('more')), SYNC)]).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, [concat(hex('3830'), V3_ID, block)]).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, [concat(stored(ascii('more')), SYNC)]).status).toBe(ERR_ZLIB);
   });
 
   it('stored data past the cap is dropped but kept in the window: a later compressed block referring to it decodes', async () => {
@@ -302,7 +258,7 @@ describe('HeaderDeflater: raw stream with the header by hand', () => {
     });
     expect(firstDifference(ours, node)).toBe(-1);
     expect(ours.length).toBe(6 + 3 * 5 + 150_000 + 5);
-    expect(toHex(ours.subarray(6, 11))).toBe('00ffff0000');
+    expect(toHex(ours.subarray(6, 11), '')).toBe('00ffff0000');
   });
 });
 
@@ -379,8 +335,8 @@ describe('shared output buffers', () => {
     }
     for (const s of streams) {
       if (s.inputs.length === 0) continue;
-      const back = zlib.inflateSync(cat(...s.wire), { dictionary: SPDY3_DICTIONARY, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-      expect(firstDifference(back, cat(...s.inputs))).toBe(-1);
+      const back = zlib.inflateSync(concat(...s.wire), { dictionary: SPDY3_DICTIONARY, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      expect(firstDifference(back, concat(...s.inputs))).toBe(-1);
     }
   });
 });

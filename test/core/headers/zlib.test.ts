@@ -19,34 +19,9 @@ import {
   defaultCompressionLevel,
   headerDictionary,
 } from '../../../src/core/headers/zlib.js';
+import { concat, hex, toHex } from '../../helpers/bytes.js';
+import { SYNC, V2_HEAD, V3_HEAD, compressOne, inflateBlock, prng, stored } from '../../helpers/zlib-blocks.js';
 
-function hex(s: string): Uint8Array {
-  const clean = s.replace(/\s+/g, '');
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-/** A non-final stored deflate block, by hand (RFC 1951 §3.2.4): header byte, LEN, NLEN little-endian. */
-function stored(data: Uint8Array, final = false): Uint8Array {
-  const n = data.length;
-  return cat(Uint8Array.of(final ? 1 : 0, n & 255, n >>> 8, ~n & 255, (~n >>> 8) & 255), data);
-}
-/** The sync-flush marker is an empty stored block: 00 00 00 ff ff. */
-const SYNC = stored(new Uint8Array(0));
-const V3_HEAD = hex('3830 e3c6a7c2'); // window 2^11, FDICT, adler32 of the SPDY/3 dictionary
-const V2_HEAD = hex('3830 dfa251b2');
 const ascii = (s: string) => new TextEncoder().encode(s);
 
 function adler32(b: Uint8Array): number {
@@ -59,31 +34,8 @@ function adler32(b: Uint8Array): number {
   return ((s << 16) | a) >>> 0;
 }
 
-/** A tiny seeded PRNG so failures replay (no Math.random). */
-function prng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = x;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-/** compress() may replace the output buffer, so read `output` after it. */
-function compressOne(d: HeaderDeflater, b: Uint8Array): Uint8Array {
-  const n = d.compress(b, b.length);
-  return d.output.slice(0, n);
-}
 function compressAll(d: HeaderDeflater, blocks: Uint8Array[]): Uint8Array[] {
   return blocks.map((b) => compressOne(d, b));
-}
-function inflateBlock(inf: HeaderInflater, chunks: Uint8Array[]): { status: number; data: Uint8Array } {
-  inf.begin();
-  for (const c of chunks) inf.push(c);
-  const status = inf.end();
-  return { status, data: inf.output.slice(0, inf.length) };
 }
 
 describe('dictionaries and defaults', () => {
@@ -121,8 +73,8 @@ describe('HeaderDeflater', () => {
     const a = ascii('hello');
     const b = ascii('world!');
     const [first, second] = compressAll(d, [a, b]);
-    expect(toHex(first!)).toBe(toHex(cat(V3_HEAD, stored(a), SYNC)));
-    expect(toHex(second!)).toBe(toHex(cat(stored(b), SYNC)));
+    expect(toHex(first!)).toBe(toHex(concat(V3_HEAD, stored(a), SYNC)));
+    expect(toHex(second!)).toBe(toHex(concat(stored(b), SYNC)));
   });
 
   it('level 0 is byte-identical to node:zlib', () => {
@@ -142,8 +94,8 @@ describe('HeaderDeflater', () => {
   it('level 9 starts 38 ea and ends every block with 00 00 ff ff', () => {
     const d = new HeaderDeflater(SPDY3_DICTIONARY, 9);
     const blocks = compressAll(d, [ascii('content-type text/html'), ascii('content-type text/html')]);
-    expect(toHex(blocks[0]!.subarray(0, 6))).toBe('38eae3c6a7c2');
-    for (const b of blocks) expect(toHex(b.subarray(b.length - 4))).toBe('0000ffff');
+    expect(toHex(blocks[0]!.subarray(0, 6), '')).toBe('38eae3c6a7c2');
+    for (const b of blocks) expect(toHex(b.subarray(b.length - 4), '')).toBe('0000ffff');
     expect(blocks[1]!.length).toBeLessThan(blocks[0]!.length); // the second refers back to the first
   });
 
@@ -177,7 +129,7 @@ describe('HeaderDeflater', () => {
       ]),
       packed(4, [[':status', '404 Not Found'], [':version', 'HTTP/1.1'], ['content-type', 'text/plain'], ['server', 'spdylay']]),
     ];
-    const out = compressAll(new HeaderDeflater(SPDY3_DICTIONARY, 9), blocks).map(toHex);
+    const out = compressAll(new HeaderDeflater(SPDY3_DICTIONARY, 9), blocks).map((b) => toHex(b, ''));
     expect(out).toEqual([
       '38eae3c6a7c202256f507ab4c2924839acb0a752f49247021e00d60a2896a36442f6e28294ca9cc44a00000000ffff',
       '02655e526dc42c31590c81e99962b700000000ffff',
@@ -190,7 +142,7 @@ describe('HeaderDeflater', () => {
       packed(2, [['content-type', 'text/html'], ['status', '200 OK'], ['version', 'HTTP/1.1']]),
       packed(2, [['content-type', 'text/html'], ['status', '304 Not Modified'], ['version', 'HTTP/1.1']]),
     ];
-    const out = compressAll(new HeaderDeflater(SPDY2_DICTIONARY, 9), blocks).map(toHex);
+    const out = compressAll(new HeaderDeflater(SPDY2_DICTIONARY, 9), blocks).map((b) => toHex(b, ''));
     expect(out).toEqual([
       '38eadfa251b2626066e0410e24064eb83b19d820aa19d880a958c1df9b811daa8f8103661c000000ffff',
       '2246b70030892bf8e59728f842c31b8b3900000000ffff',
@@ -204,9 +156,9 @@ describe('HeaderDeflater', () => {
     );
     for (const level of [0, 9]) {
       const d = new HeaderDeflater(SPDY3_DICTIONARY, level);
-      const stream = cat(...compressAll(d, inputs));
+      const stream = concat(...compressAll(d, inputs));
       const back = zlib.inflateSync(stream, { dictionary: SPDY3_DICTIONARY, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-      expect(toHex(back)).toBe(toHex(cat(...inputs)));
+      expect(toHex(back)).toBe(toHex(concat(...inputs)));
     }
   });
 
@@ -244,21 +196,21 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
 
   it('reads a first block with the dictionary id, then a headerless one', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
-    expect(inflateBlock(inf, [cat(V3_HEAD, stored(block1), SYNC)])).toEqual({ status: 0, data: block1 });
-    expect(inflateBlock(inf, [cat(stored(block2), SYNC)])).toEqual({ status: 0, data: block2 });
+    expect(inflateBlock(inf, [concat(V3_HEAD, stored(block1), SYNC)])).toEqual({ status: 0, data: block1 });
+    expect(inflateBlock(inf, [concat(stored(block2), SYNC)])).toEqual({ status: 0, data: block2 });
   });
 
   it('gives the same bytes fed one byte at a time', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
-    const wire = cat(V3_HEAD, stored(block1), SYNC);
+    const wire = concat(V3_HEAD, stored(block1), SYNC);
     expect(inflateBlock(inf, Array.from(wire, (b) => Uint8Array.of(b)))).toEqual({ status: 0, data: block1 });
-    const wire2 = cat(stored(block2), SYNC);
+    const wire2 = concat(stored(block2), SYNC);
     expect(inflateBlock(inf, Array.from(wire2, (b) => Uint8Array.of(b)))).toEqual({ status: 0, data: block2 });
   });
 
   it('accepts a stream without a dictionary and with a 32 KiB window', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
-    expect(inflateBlock(inf, [cat(hex('7801'), stored(block1), SYNC)])).toEqual({ status: 0, data: block1 });
+    expect(inflateBlock(inf, [concat(hex('7801'), stored(block1), SYNC)])).toEqual({ status: 0, data: block1 });
   });
 
   it('an empty block inflates to nothing', () => {
@@ -268,17 +220,17 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
 
   it('the wrong dictionary id breaks the stream: ERR_ZLIB now and for every later block', () => {
     const inf = new HeaderInflater(SPDY2_DICTIONARY, 1000);
-    expect(inflateBlock(inf, [cat(V3_HEAD, stored(block1), SYNC)]).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, [concat(V3_HEAD, stored(block1), SYNC)]).status).toBe(ERR_ZLIB);
     expect(inf.broken).toBe(true);
-    expect(inflateBlock(inf, [cat(stored(block2), SYNC)]).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, [concat(stored(block2), SYNC)]).status).toBe(ERR_ZLIB);
     expect(inflateBlock(inf, []).status).toBe(ERR_ZLIB);
   });
 
   it('a corrupt stored block (LEN != ~NLEN) is ERR_ZLIB, and stays so', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
-    expect(inflateBlock(inf, [cat(V3_HEAD, stored(block1), SYNC)]).status).toBe(0);
+    expect(inflateBlock(inf, [concat(V3_HEAD, stored(block1), SYNC)]).status).toBe(0);
     expect(inflateBlock(inf, [hex('00 0500 0000 68656c6c6f')]).status).toBe(ERR_ZLIB);
-    expect(inflateBlock(inf, [cat(stored(block2), SYNC)]).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, [concat(stored(block2), SYNC)]).status).toBe(ERR_ZLIB);
   });
 
   it('a bad zlib header is ERR_ZLIB', () => {
@@ -290,25 +242,25 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
     const adler = adler32(block1);
     const trailer = Uint8Array.of(adler >>> 24, (adler >>> 16) & 255, (adler >>> 8) & 255, adler & 255);
-    expect(inflateBlock(inf, [cat(V3_HEAD, stored(block1, true), trailer)]).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, [concat(V3_HEAD, stored(block1, true), trailer)]).status).toBe(ERR_ZLIB);
   });
 
   it('SPDY/2 dictionary id', () => {
     const inf = new HeaderInflater(SPDY2_DICTIONARY, 1000);
-    expect(inflateBlock(inf, [cat(V2_HEAD, stored(block1), SYNC)])).toEqual({ status: 0, data: block1 });
+    expect(inflateBlock(inf, [concat(V2_HEAD, stored(block1), SYNC)])).toEqual({ status: 0, data: block1 });
   });
 
   it('the cap: exactly the cap is fine, one byte more is ERR_FRAME_TOO_LARGE, the next block still decodes', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 11);
-    expect(inflateBlock(inf, [cat(V3_HEAD, stored(block1), SYNC)])).toEqual({ status: 0, data: block1 }); // 11 bytes
+    expect(inflateBlock(inf, [concat(V3_HEAD, stored(block1), SYNC)])).toEqual({ status: 0, data: block1 }); // 11 bytes
     const twelve = ascii('twelve bytes');
-    expect(inflateBlock(inf, [cat(stored(twelve), SYNC)]).status).toBe(ERR_FRAME_TOO_LARGE);
-    expect(inflateBlock(inf, [cat(stored(block2), SYNC)])).toEqual({ status: 0, data: block2 });
+    expect(inflateBlock(inf, [concat(stored(twelve), SYNC)]).status).toBe(ERR_FRAME_TOO_LARGE);
+    expect(inflateBlock(inf, [concat(stored(block2), SYNC)])).toEqual({ status: 0, data: block2 });
   });
 
   it('a broken stream overrides "too large"', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 4);
-    expect(inflateBlock(inf, [cat(V3_HEAD, stored(block1)), hex('ff ff ff')]).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, [concat(V3_HEAD, stored(block1)), hex('ff ff ff')]).status).toBe(ERR_ZLIB);
   });
 
   it('grows its output across many pushes and keeps every byte', () => {
@@ -317,7 +269,7 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
     const pieces: Uint8Array[] = [V3_HEAD];
     for (let o = 0; o < big.length; o += 60_000) pieces.push(stored(big.subarray(o, o + 60_000)));
     pieces.push(SYNC);
-    const wire = cat(...pieces);
+    const wire = concat(...pieces);
     const chunks: Uint8Array[] = [];
     for (let o = 0; o < wire.length; o += 777) chunks.push(wire.subarray(o, o + 777));
     const r = inflateBlock(inf, chunks);
@@ -326,7 +278,7 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
     expect(toHex(r.data.subarray(0, 600))).toBe(toHex(big.subarray(0, 600)));
     expect(r.data[299_999]).toBe(big[299_999]);
     // The big buffer is dropped at the next block, which still decodes.
-    expect(inflateBlock(inf, [cat(stored(block2), SYNC)])).toEqual({ status: 0, data: block2 });
+    expect(inflateBlock(inf, [concat(stored(block2), SYNC)])).toEqual({ status: 0, data: block2 });
   });
 
   it('a zlib bomb: a few KB inflating to 24 MB is ERR_FRAME_TOO_LARGE and the next block decodes', async () => {
@@ -340,7 +292,7 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
       d.write(data);
       await new Promise<void>((resolve) => d.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
       d.off('data', onData);
-      return cat(...parts);
+      return concat(...parts);
     };
     const bomb = await flushBlock(zeros);
     const after = await flushBlock(next);
@@ -365,7 +317,7 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
       d.write(input);
       await new Promise<void>((resolve) => d.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
       d.off('data', onData);
-      expect(inflateBlock(inf, [cat(...parts)])).toEqual({ status: 0, data: input });
+      expect(inflateBlock(inf, [concat(...parts)])).toEqual({ status: 0, data: input });
     }
     d.close();
   });
