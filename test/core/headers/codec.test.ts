@@ -19,6 +19,7 @@ import type { HeaderCodecOptions } from '../../../src/core/headers/spdy-codec.js
 import { deflateBound } from '../../../src/core/headers/zlib.js';
 import { concat, hex, toHex } from '../../helpers/bytes.js';
 import { SYNC, V2_HEAD, V3_HEAD, stored } from '../../helpers/zlib-blocks.js';
+import { okNv } from '../../helpers/nv-blocks.js';
 
 const MAX = 0xffffff;
 
@@ -26,10 +27,6 @@ function decode(decoder: HeaderBlockDecoder, ...chunks: Uint8Array[]): HeaderBlo
   decoder.begin();
   for (const c of chunks) decoder.push(c);
   return decoder.end();
-}
-function okNv(r: HeaderBlockResult): NameValue[] {
-  if (!r.ok) throw new Error(`expected ok, got error ${r.error}`);
-  return r.nv;
 }
 function pair(version: number, options: Partial<HeaderCodecOptions> = {}): { client: HeaderCodec; server: HeaderCodec } {
   return {

@@ -18,32 +18,10 @@ import { prepareNv } from '../../../src/core/headers/prepare.js';
 import { StringDecoder } from '../../../src/core/headers/text.js';
 import { versionFacts } from '../../../src/core/version.js';
 import { hex, toHex } from '../../helpers/bytes.js';
+import { block, okNv } from '../../helpers/nv-blocks.js';
 
-/** Builds a block by hand: count, then [name bytes, value bytes] with w-byte lengths. */
-function block(w: 2 | 4, entries: Array<[number[] | string, number[] | string]>, count = entries.length): Uint8Array {
-  const bytes: number[] = [];
-  const len = (n: number) => {
-    if (w === 4) bytes.push(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
-    else bytes.push(n >>> 8, n & 255);
-  };
-  const raw = (x: number[] | string) => (typeof x === 'string' ? Array.from(new TextEncoder().encode(x)) : x);
-  len(count);
-  for (const [n, v] of entries) {
-    const nb = raw(n);
-    const vb = raw(v);
-    len(nb.length);
-    bytes.push(...nb);
-    len(vb.length);
-    bytes.push(...vb);
-  }
-  return Uint8Array.from(bytes);
-}
 function unpack(b: Uint8Array, w: 2 | 4 = 4, latin1 = false): HeaderBlockResult {
   return unpackNv(b, b.length, w, new StringDecoder(latin1));
-}
-function okNv(r: HeaderBlockResult): NameValue[] {
-  if (!r.ok) throw new Error(`expected ok, got error ${r.error}`);
-  return r.nv;
 }
 
 describe('sortNv / normalizeNv (submit side, spdylay_frame_nv_norm_copy + pack_nv)', () => {

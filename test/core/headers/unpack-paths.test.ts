@@ -7,33 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { ERR_INVALID_HEADER_BLOCK } from '../../../src/core/constants.js';
 import type { NameValue } from '../../../src/core/frame/types.js';
-import type { HeaderBlockResult } from '../../../src/core/headers/codec.js';
 import { unpackNv } from '../../../src/core/headers/nv-unpack.js';
 import { StringDecoder } from '../../../src/core/headers/text.js';
+import { block, okNv } from '../../helpers/nv-blocks.js';
+import type { BlockBytes } from '../../helpers/nv-blocks.js';
 
-type Bytes = number[] | string;
 const utf8 = new TextEncoder();
 
-/** A SPDY/3 (w = 4) or SPDY/2 (w = 2) block from raw entries. */
-function block(w: 2 | 4, entries: Array<[Bytes, Bytes]>): Uint8Array {
-  const bytes: number[] = [];
-  const len = (n: number) => (w === 4 ? bytes.push(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255) : bytes.push(n >>> 8, n & 255));
-  const raw = (x: Bytes) => (typeof x === 'string' ? Array.from(utf8.encode(x)) : x);
-  len(entries.length);
-  for (const [n, v] of entries) {
-    const nb = raw(n);
-    const vb = raw(v);
-    len(nb.length);
-    bytes.push(...nb);
-    len(vb.length);
-    for (const b of vb) bytes.push(b);
-  }
-  return Uint8Array.from(bytes);
-}
-function okNv(r: HeaderBlockResult): NameValue[] {
-  if (!r.ok) throw new Error(`expected ok, got error ${r.error}`);
-  return r.nv;
-}
 /** What each piece of a value should decode to, piece by piece, with the native decoder or latin1. */
 function expected(entries: Array<[string, number[]]>, latin1: boolean): NameValue[] {
   const out: NameValue[] = [];
@@ -139,7 +119,7 @@ describe('unpackNv in place (overwrite: the inflater hands over its output)', ()
   }
 
   it('gives what the copying route gives, on every route, at aligned and unaligned offsets', () => {
-    const cases: Array<[2 | 4, Array<[Bytes, Bytes]>]> = [
+    const cases: Array<[2 | 4, Array<[BlockBytes, BlockBytes]>]> = [
       [4, ENTRIES],
       [2, ENTRIES],
       [4, [...ENTRIES, PAD]],
