@@ -18,6 +18,7 @@ import { ERR_FRAME_TOO_LARGE, ERR_ZLIB } from '../../../src/core/constants.js';
 import { SPDY2_DICTIONARY, SPDY3_DICTIONARY } from '../../../src/core/headers/dictionaries.js';
 import { DEFAULT_MAX_INFLATED_SIZE, HeaderDeflater, HeaderInflater } from '../../../src/core/headers/zlib.js';
 import { concat, hex, toHex } from '../../helpers/bytes.js';
+import { syncFlushed } from '../../helpers/node-zlib.js';
 import { SYNC, V3_ID, compressOne, inflateBlock, prng, stored } from '../../helpers/zlib-blocks.js';
 
 /** Index of the first byte where a and b differ (or the shorter length), -1 when equal: keeps failures short. */
@@ -35,21 +36,11 @@ function zlibHead(cmf: number, flagBits: number): Uint8Array {
   return Uint8Array.of(cmf, flg | check);
 }
 
-
-
 /** node:zlib's deflater, one sync-flushed block per input, with the given window. */
 async function nodeBlocks(inputs: Uint8Array[], windowBits: number, dictionary: Uint8Array): Promise<Uint8Array[]> {
   const d = zlib.createDeflate({ level: 9, windowBits, memLevel: 8, dictionary });
   const out: Uint8Array[] = [];
-  for (const input of inputs) {
-    const parts: Buffer[] = [];
-    const onData = (c: Buffer) => parts.push(c);
-    d.on('data', onData);
-    d.write(input);
-    await new Promise<void>((resolve) => d.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
-    d.off('data', onData);
-    out.push(concat(...parts));
-  }
+  for (const input of inputs) out.push(await syncFlushed(d, input));
   d.close();
   return out;
 }

@@ -21,6 +21,7 @@ import {
 } from '../../../src/core/headers/zlib.js';
 import { concat, hex, toHex } from '../../helpers/bytes.js';
 import { SYNC, V2_HEAD, V3_HEAD, compressOne, inflateBlock, prng, stored } from '../../helpers/zlib-blocks.js';
+import { syncFlushed } from '../../helpers/node-zlib.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 
@@ -285,17 +286,8 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
     const zeros = new Uint8Array(24 * 1024 * 1024);
     const next = ascii('after the bomb');
     const d = zlib.createDeflate({ level: 9, windowBits: 11, memLevel: 1, dictionary: SPDY3_DICTIONARY });
-    const flushBlock = async (data: Uint8Array): Promise<Uint8Array> => {
-      const parts: Buffer[] = [];
-      const onData = (c: Buffer) => parts.push(c);
-      d.on('data', onData);
-      d.write(data);
-      await new Promise<void>((resolve) => d.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
-      d.off('data', onData);
-      return concat(...parts);
-    };
-    const bomb = await flushBlock(zeros);
-    const after = await flushBlock(next);
+    const bomb = await syncFlushed(d, zeros);
+    const after = await syncFlushed(d, next);
     d.close();
     expect(bomb.length).toBeLessThan(64 * 1024);
 
@@ -310,15 +302,7 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
     const d = zlib.createDeflate({ level: 9, windowBits: 11, memLevel: 1, dictionary: SPDY3_DICTIONARY });
     const inputs = Array.from({ length: 20 }, (_, i) => ascii(`header-${i % 5}: value ${i} text/html; charset=utf-8 `.repeat(3)));
     const inf = new HeaderInflater(SPDY3_DICTIONARY, DEFAULT_MAX_INFLATED_SIZE);
-    for (const input of inputs) {
-      const parts: Buffer[] = [];
-      const onData = (c: Buffer) => parts.push(c);
-      d.on('data', onData);
-      d.write(input);
-      await new Promise<void>((resolve) => d.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
-      d.off('data', onData);
-      expect(inflateBlock(inf, [concat(...parts)])).toEqual({ status: 0, data: input });
-    }
+    for (const input of inputs) expect(inflateBlock(inf, [await syncFlushed(d, input)])).toEqual({ status: 0, data: input });
     d.close();
   });
 
