@@ -20,8 +20,8 @@ import {
   headerDictionary,
 } from '../../../src/core/headers/zlib.js';
 import { concat, hex, toHex } from '../../helpers/bytes.js';
-import { SYNC, V2_HEAD, V3_HEAD, compressOne, inflateBlock, prng, stored } from '../../helpers/zlib-blocks.js';
 import { syncFlushed } from '../../helpers/node-zlib.js';
+import { SYNC, V2_HEAD, V3_HEAD, compressOne, inflateBlock, prng, stored } from '../../helpers/zlib-blocks.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 
