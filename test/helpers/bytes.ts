@@ -35,6 +35,11 @@ export function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[
   return pieces;
 }
 
+/** One piece per byte, each in its own ArrayBuffer: input split at every byte boundary. */
+export function everyByte(bytes: Uint8Array): Uint8Array[] {
+  return Array.from(bytes, (b) => Uint8Array.of(b));
+}
+
 /** Byte-for-byte equality, fast for large buffers (toEqual compares element by element). */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

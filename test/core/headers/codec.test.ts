@@ -17,7 +17,7 @@ import { mapNamesTo2, normalizeNv, splitNv } from '../../../src/core/headers/nv.
 import { createHeaderCodec } from '../../../src/core/headers/spdy-codec.js';
 import type { HeaderCodecOptions } from '../../../src/core/headers/spdy-codec.js';
 import { deflateBound } from '../../../src/core/headers/zlib.js';
-import { concat, hex, toHex } from '../../helpers/bytes.js';
+import { concat, everyByte, hex, toHex } from '../../helpers/bytes.js';
 import { SYNC, V2_HEAD, V3_HEAD, stored } from '../../helpers/zlib-blocks.js';
 import { okNv } from '../../helpers/nv-blocks.js';
 
@@ -134,7 +134,7 @@ describe('decode', () => {
     const { decoder } = createHeaderCodec({ version: PROTO_SPDY3, side: SERVER });
     const packed = hex('00000002 00000001 61 00000003 780079 00000001 62 00000000');
     const wire = concat(V3_HEAD, stored(packed), SYNC);
-    expect(okNv(decode(decoder, ...Array.from(wire, (b) => Uint8Array.of(b))))).toEqual([
+    expect(okNv(decode(decoder, ...everyByte(wire)))).toEqual([
       ['a', 'x'],
       ['a', 'y'],
       ['b', ''],

@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { ERR_FRAME_TOO_LARGE, ERR_ZLIB } from '../../../src/core/constants.js';
 import { SPDY2_DICTIONARY, SPDY3_DICTIONARY } from '../../../src/core/headers/dictionaries.js';
 import { DEFAULT_MAX_INFLATED_SIZE, HeaderDeflater, HeaderInflater } from '../../../src/core/headers/zlib.js';
-import { concat, hex, toHex } from '../../helpers/bytes.js';
+import { ascii, concat, everyByte, hex, toHex } from '../../helpers/bytes.js';
 import { syncFlushed } from '../../helpers/node-zlib.js';
 import { SYNC, V3_ID, compressOne, inflateBlock, prng, stored } from '../../helpers/zlib-blocks.js';
 
@@ -27,8 +27,6 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : n;
 }
-const ascii = (s: string) => new TextEncoder().encode(s);
-
 /** A zlib header (RFC 1950 §2.2) with the check bits made right for the given CMF and FLG flags. */
 function zlibHead(cmf: number, flagBits: number): Uint8Array {
   const flg = flagBits & 0xe0;
@@ -72,7 +70,7 @@ describe('HeaderInflater: the zlib header, read by hand', () => {
     wrong[3]! ^= 1;
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
     const wire = concat(hex('3830'), wrong, stored(body), SYNC);
-    expect(inflateBlock(inf, Array.from(wire, (b) => Uint8Array.of(b))).status).toBe(ERR_ZLIB);
+    expect(inflateBlock(inf, everyByte(wire)).status).toBe(ERR_ZLIB);
   });
 
   it('the header check covers every window size zlib allows (2^8..2^15)', () => {
@@ -116,7 +114,7 @@ describe('HeaderInflater: the zlib header, read by hand', () => {
         for (const text of ['content-type text/html', 'content-type text/html; charset=utf-8', 'x'.repeat(3000)]) {
           const input = ascii(text);
           const wire = compressOne(d, input);
-          expect(inflateBlock(inf, Array.from(wire, (b) => Uint8Array.of(b)))).toEqual({ status: 0, data: input });
+          expect(inflateBlock(inf, everyByte(wire))).toEqual({ status: 0, data: input });
         }
       }
     }
@@ -164,7 +162,7 @@ describe('HeaderInflater: stored blocks read without pako, then pako from the fi
       for (const split of [false, true]) {
         const inf = new HeaderInflater(SPDY3_DICTIONARY, DEFAULT_MAX_INFLATED_SIZE);
         wire.forEach((w, i) => {
-          const chunks = split ? Array.from(w, (b) => Uint8Array.of(b)) : [w];
+          const chunks = split ? everyByte(w) : [w];
           expect(inflateBlock(inf, chunks)).toEqual({ status: 0, data: texts[i] });
         });
       }

@@ -19,11 +19,9 @@ import {
   defaultCompressionLevel,
   headerDictionary,
 } from '../../../src/core/headers/zlib.js';
-import { concat, hex, toHex } from '../../helpers/bytes.js';
+import { ascii, concat, everyByte, hex, toHex } from '../../helpers/bytes.js';
 import { syncFlushed } from '../../helpers/node-zlib.js';
 import { SYNC, V2_HEAD, V3_HEAD, compressOne, inflateBlock, prng, stored } from '../../helpers/zlib-blocks.js';
-
-const ascii = (s: string) => new TextEncoder().encode(s);
 
 function adler32(b: Uint8Array): number {
   let a = 1;
@@ -204,9 +202,9 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
   it('gives the same bytes fed one byte at a time', () => {
     const inf = new HeaderInflater(SPDY3_DICTIONARY, 1000);
     const wire = concat(V3_HEAD, stored(block1), SYNC);
-    expect(inflateBlock(inf, Array.from(wire, (b) => Uint8Array.of(b)))).toEqual({ status: 0, data: block1 });
+    expect(inflateBlock(inf, everyByte(wire))).toEqual({ status: 0, data: block1 });
     const wire2 = concat(stored(block2), SYNC);
-    expect(inflateBlock(inf, Array.from(wire2, (b) => Uint8Array.of(b)))).toEqual({ status: 0, data: block2 });
+    expect(inflateBlock(inf, everyByte(wire2))).toEqual({ status: 0, data: block2 });
   });
 
   it('accepts a stream without a dictionary and with a 32 KiB window', () => {
@@ -313,7 +311,7 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
       for (const text of ['alpha beta', 'alpha beta gamma', 'x'.repeat(5000)]) {
         const input = ascii(text);
         const wire = compressOne(d, input);
-        expect(inflateBlock(inf, Array.from(wire, (b) => Uint8Array.of(b)))).toEqual({ status: 0, data: input });
+        expect(inflateBlock(inf, everyByte(wire))).toEqual({ status: 0, data: input });
       }
     }
   });
