@@ -9,8 +9,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  CANCEL,
   DATA_FLAG_FIN,
   FLOW_CONTROL_ERROR,
+  InvalidArgumentError,
   PROTO_SPDY2,
   PROTO_SPDY3,
   PROTO_SPDY3_1,
@@ -18,7 +20,7 @@ import {
 } from '../../src/index.js';
 import { sameBytes } from '../helpers/bytes.js';
 import type { SinkEvent } from '../helpers/recording-sink.js';
-import { client, server } from '../helpers/harness.js';
+import { client, machineOf, server } from '../helpers/harness.js';
 import type { Harness } from '../helpers/harness.js';
 import { bodyProvider, patterned } from '../helpers/providers.js';
 import { dataPayload } from '../helpers/frame-reader.js';
@@ -289,5 +291,89 @@ describe('deferred by flow control', () => {
     const { first } = uploading(PROTO_SPDY3, 64 * K);
     expect(dataBytes(first)).toBe(64 * K);
     expect(finished(first, 1)).toBe(true);
+  });
+});
+
+describe('a widened session window (SPDY/3.1, receiving)', () => {
+  it('WINDOW_UPDATE for stream 0 beyond what arrived widens the window, and automatic updates grow with it', () => {
+    const h = server(PROTO_SPDY3_1);
+    h.session.submitSettings(0, [[IWS, 0, 1 << 24]]); // stream windows are not the limit
+    h.session.submitWindowUpdate(0, (1 << 20) - 64 * K); // the session window to 1 MiB
+    h.flush();
+    h.recv(h.peer.synStream({ streamId: 1, nv: [[':method', 'POST']] }));
+    h.recv(h.peer.data(1, 0, 500 * K));
+    // spdylay would have sent 32 KiB updates by now; half of 1 MiB is not reached yet.
+    expect(h.flushLabels()).toEqual([]);
+    h.recv(h.peer.data(1, 0, 12 * K));
+    expect(h.flushLabels()).toEqual([`WINDOW_UPDATE(0,+${512 * K})`]);
+  });
+
+  it('a WINDOW_UPDATE that only acknowledges received bytes does not widen it', () => {
+    const h = server(PROTO_SPDY3_1, { config: { autoWindowUpdate: false } });
+    h.session.submitSettings(0, [[IWS, 0, 1 << 24]]);
+    h.flush();
+    h.recv(h.peer.synStream({ streamId: 1, nv: [[':method', 'POST']] }), h.peer.data(1, 0, 40 * K));
+    h.session.submitWindowUpdate(0, 40 * K);
+    h.flush();
+    expect(h.core.sessionRecvWindow).toBe(64 * K);
+  });
+});
+
+describe('consume(): WINDOW_UPDATE as the application takes the bytes', () => {
+  const consuming = (version: number) => {
+    const h = server(version, { config: { autoWindowUpdate: false } });
+    h.recv(h.peer.synStream({ streamId: 1, nv: [[':method', 'POST']] }));
+    h.flush();
+    return { h, machine: machineOf(h.session) };
+  };
+
+  it('nothing is acknowledged on arrival; half a window consumed sends the stream and session updates', () => {
+    const { h, machine } = consuming(PROTO_SPDY3_1);
+    h.recv(h.peer.data(1, 0, 40 * K));
+    expect(h.flushLabels()).toEqual([]);
+    machine.consume(1, 20 * K);
+    expect(h.flushLabels()).toEqual([]);
+    machine.consume(1, 12 * K);
+    expect(h.flushLabels()).toEqual([`WINDOW_UPDATE(1,+${32 * K})`, `WINDOW_UPDATE(0,+${32 * K})`]);
+  });
+
+  it('SPDY/3 sends no session update; a stream that is gone still counts for the session (3.1)', () => {
+    const { h, machine } = consuming(PROTO_SPDY3);
+    h.recv(h.peer.data(1, 0, 40 * K));
+    machine.consume(1, 40 * K);
+    expect(h.flushLabels()).toEqual([`WINDOW_UPDATE(1,+${40 * K})`]);
+    const b = consuming(PROTO_SPDY3_1);
+    b.h.recv(b.h.peer.data(1, 0, 40 * K), b.h.peer.rstStream(1, CANCEL));
+    b.machine.consume(1, 40 * K);
+    expect(b.h.flushLabels()).toEqual([`WINDOW_UPDATE(0,+${40 * K})`]);
+  });
+
+  it('is refused while automatic WINDOW_UPDATE is on, and for bad arguments', () => {
+    const h = server(PROTO_SPDY3);
+    expect(() => machineOf(h.session).consume(1, 10)).toThrow(InvalidArgumentError);
+    const { machine } = consuming(PROTO_SPDY3);
+    expect(() => machine.consume(1, -1)).toThrow(InvalidArgumentError);
+    expect(() => machine.consume(-1, 1)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('sessionWindowOverrunTolerance (SPDY/3.1)', () => {
+  const overrun = (tolerance: number, extra: number) => {
+    const h = server(PROTO_SPDY3_1, { config: { autoWindowUpdate: false, sessionWindowOverrunTolerance: tolerance } });
+    h.recv(h.peer.synStream({ streamId: 1 }), h.peer.synStream({ streamId: 3 }));
+    h.session.submitSettings(0, [[IWS, 0, 1 << 20]]);
+    h.flush();
+    h.recv(h.peer.data(1, 0, 64 * K), h.peer.data(3, 0, extra));
+    return h;
+  };
+
+  it('an overrun within the allowance is accepted and its bytes delivered', () => {
+    const h = overrun(8192, 8192);
+    expect(h.flushLabels()).toEqual([]);
+    expect(h.log.of('onDataRecvCb').map((e) => e.args[2])).toEqual([64 * K, 8192]);
+  });
+
+  it('one byte past the allowance is GOAWAY PROTOCOL_ERROR', () => {
+    expect(overrun(8192, 8193).flushLabels()).toEqual(['GOAWAY(3,PROTOCOL_ERROR)']);
   });
 });

@@ -8,7 +8,7 @@
  * comes out of the call that ran it, as the same object, once the session
  * has finished the work in hand (state stays consistent, nothing is lost).
  */
-import { CallbackFailureError, InvalidArgumentError } from '../errors.js';
+import { CallbackFailureError, EOFError, InvalidArgumentError } from '../errors.js';
 import type { NameValue, SettingsEntry } from '../frame/types.js';
 import type { SessionEvent } from '../session/events.js';
 import { SessionMachine } from '../session/machine.js';
@@ -124,7 +124,15 @@ export class Session {
     const recvCb = this.callbacks.recvCb;
     if (recvCb === undefined) throw new CallbackFailureError('recv() without data needs a recvCb');
     for (;;) {
-      const chunk = recvCb(this, RECV_CHUNK_SIZE);
+      let chunk: Uint8Array | null | undefined;
+      try {
+        chunk = recvCb(this, RECV_CHUNK_SIZE);
+      } catch (error) {
+        // At EOF the open streams can never finish: close them (their
+        // callbacks fire here) before the EOFError comes out of recv().
+        if (error instanceof EOFError) this.machine.connectionLost();
+        throw error;
+      }
       if (chunk === null || chunk === undefined || chunk.length === 0) return;
       if (!(chunk instanceof Uint8Array) || chunk.length > RECV_CHUNK_SIZE) {
         throw new CallbackFailureError(`recvCb must return at most ${RECV_CHUNK_SIZE} bytes`);
@@ -178,6 +186,17 @@ export class Session {
 
   failSession(statusCode: number): void {
     this.machine.failSession(statusCode);
+  }
+
+  /**
+   * Not in python-spdylay: tells the session its transport ended, for
+   * applications driving memRecv/memSend themselves (recv() does it when
+   * recvCb raises EOFError). Open streams close with CANCEL through
+   * onStreamCloseCb, queued SYN_STREAMs are reported through
+   * onCtrlNotSendCb with ERR_EOF, and the session wants no more I/O.
+   */
+  connectionLost(): void {
+    this.machine.connectionLost();
   }
 
   // ---- submit ----

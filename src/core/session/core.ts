@@ -5,7 +5,9 @@
  * machine.ts is the public surface.
  */
 import {
+  CANCEL,
   CLIENT,
+  ERR_EOF,
   GOAWAY,
   PING,
   RST_STREAM,
@@ -13,6 +15,7 @@ import {
   SETTINGS,
   SETTINGS_INITIAL_WINDOW_SIZE,
   SETTINGS_MAX_CONCURRENT_STREAMS,
+  SYN_STREAM,
   WINDOW_UPDATE,
 } from '../constants.js';
 import type { ControlFrameRecord } from '../frame/types.js';
@@ -73,8 +76,22 @@ export class SessionCore {
   sessionSendWindow = INITIAL_WINDOW_SIZE;
   sessionRecvUnacked = 0;
   sessionRecvBudget = INITIAL_WINDOW_SIZE;
+  /**
+   * The session receive window we advertise: 64 KiB, widened by every
+   * WINDOW_UPDATE for stream 0 the application grants beyond what it
+   * acknowledges. Automatic WINDOW_UPDATEs are sent once half of it is
+   * used, so a widened window is topped up in proportion.
+   */
+  sessionRecvWindow = INITIAL_WINDOW_SIZE;
   /** With autoWindowUpdate off: bytes of dropped DATA, which the session acknowledges itself (see receive.ts). */
   sessionDroppedUnacked = 0;
+  /** With autoWindowUpdate off: bytes the application consumed (SessionMachine.consume) and not yet acknowledged. */
+  sessionConsumedUnacked = 0;
+  /** How far the peer may overrun the session receive window before it is a session error (config). */
+  sessionOverrunTolerance = 0;
+
+  /** The transport is gone (connectionLost): nothing more is read or written. */
+  transportLost = false;
 
   readonly queue = new OutboundQueue();
   private nextSeq = 0;
@@ -276,6 +293,34 @@ export class SessionCore {
   }
 
   /**
+   * Counts bytes the application consumed towards the session's
+   * WINDOW_UPDATE (SessionMachine.consume), sent once half the session
+   * window is consumed.
+   */
+  consumeSessionWindow(length: number): void {
+    this.sessionConsumedUnacked += length;
+    if (this.sessionConsumedUnacked >= this.sessionRecvWindow / 2) {
+      this.addWindowUpdate(0, this.sessionConsumedUnacked);
+      this.sessionConsumedUnacked = 0;
+    }
+  }
+
+  /**
+   * Counts consumed bytes towards a stream's WINDOW_UPDATE, sent once half
+   * our INITIAL_WINDOW_SIZE is consumed. A stream that is gone, or whose
+   * peer has finished sending, needs no more window.
+   */
+  consumeStreamWindow(streamId: number, length: number): void {
+    const stream = this.streams.get(streamId);
+    if (stream === undefined || stream.shutFlags & SHUT_RD) return;
+    stream.consumedUnacked += length;
+    if (stream.consumedUnacked >= this.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]! / 2) {
+      this.addWindowUpdate(streamId, stream.consumedUnacked);
+      stream.consumedUnacked = 0;
+    }
+  }
+
+  /**
    * Records a new local INITIAL_WINDOW_SIZE. Raising it above every value
    * advertised before widens the receive budget of open streams by the
    * difference (draft 3 §2.6.4); lowering it leaves budgets alone, since the
@@ -307,8 +352,31 @@ export class SessionCore {
     }
   }
 
-  /** True once a failing GOAWAY has gone out: the transport should be dropped. */
+  /**
+   * The transport ended (EOF or an error): nothing more will be read or
+   * written. Every open stream closes with CANCEL, as Node's http2 closes
+   * the streams of a session destroyed under them, so nothing waits on a
+   * stream that can no longer finish; every SYN_STREAM still queued is
+   * reported not sent with ERR_EOF, since it will never get an id. spdylay
+   * has no such input (its application frees the session), so these
+   * callbacks are ours (test: "connectionLost closes open streams with
+   * CANCEL and reports queued SYN_STREAMs").
+   */
+  connectionLost(): void {
+    if (this.transportLost) return;
+    this.transportLost = true;
+    for (const item of this.queue.drain()) {
+      if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) {
+        this.pendingSynStreams--;
+        this.emit({ type: 'ctrl-not-send', frame: item.frame, errorCode: ERR_EOF });
+      }
+    }
+    for (const stream of [...this.streams.values()]) this.closeStream(stream.id, CANCEL);
+  }
+
+  /** True once a failing GOAWAY has gone out, or the transport is gone: the session is over. */
   get isTerminated(): boolean {
+    if (this.transportLost) return true;
     return (this.goawayFlags & (GOAWAY_FAIL_ON_SEND | GOAWAY_SEND)) === (GOAWAY_FAIL_ON_SEND | GOAWAY_SEND);
   }
 
@@ -320,7 +388,7 @@ export class SessionCore {
         return PRI_PING;
       case GOAWAY:
         return this.facts.priLowest;
-      case 1 /* SYN_STREAM */:
+      case SYN_STREAM:
         return frame.pri;
       default: {
         if ('streamId' in frame) {

@@ -20,7 +20,7 @@ import {
   SYN_REPLY,
   SYN_STREAM,
 } from '../constants.js';
-import { InvalidArgumentError, SpdylayError, StreamClosedError, UnsupportedVersionError } from '../errors.js';
+import { EOFError, InvalidArgumentError, SpdylayError, StreamClosedError, UnsupportedVersionError } from '../errors.js';
 import { FrameDecoder } from '../frame/decoder.js';
 import type { HeadersRecord, NameValue, SettingsEntry, SynReplyRecord, SynStreamRecord } from '../frame/types.js';
 import type { HeaderCodec, HeaderEncoding } from '../headers/codec.js';
@@ -53,6 +53,13 @@ export interface SessionConfig {
   headerCodec?: HeaderCodec;
   /** memSend() stops adding frames once its buffer holds this many bytes (default 256 KiB). */
   memSendChunkSize?: number;
+  /**
+   * SPDY/3.1: how many bytes a peer may send beyond the session receive
+   * window before the overrun is a session error (default 0: none). Some
+   * peers miscount by a frame or so; a small allowance keeps them working
+   * without giving up the bound.
+   */
+  sessionWindowOverrunTolerance?: number;
 }
 
 const DEFAULT_MEM_SEND_CHUNK = 256 * 1024;
@@ -83,6 +90,8 @@ export class SessionMachine {
       config.headerCodec ??
       createHeaderCodec({ version, side, encoding: this.headerEncoding, maxInflatedSize: maxHeaderBlockSize });
     this.core = new SessionCore(side, facts, sink, config.autoWindowUpdate ?? true);
+    this.core.sessionOverrunTolerance = checkedSize(
+      config.sessionWindowOverrunTolerance, 0, 0, MAX_31BIT, 'sessionWindowOverrunTolerance');
     this.sender = new Sender(this.core, codec.encoder, dataChunkSize);
     this.decoder = new FrameDecoder({
       facts,
@@ -102,6 +111,8 @@ export class SessionMachine {
    */
   memRecv(data: Uint8Array): number {
     if (!(data instanceof Uint8Array)) throw new InvalidArgumentError('memRecv expects a Uint8Array');
+    // After connectionLost() nothing is processed: the bytes are dropped.
+    if (this.core.transportLost) return data.length;
     this.decoder.push(data);
     this.core.rethrowPending();
     return data.length;
@@ -126,6 +137,7 @@ export class SessionMachine {
    * no copy at all.
    */
   memSendv(): Uint8Array[] | null {
+    if (this.core.transportLost) return null;
     let chunks = this.unsent;
     this.unsent = [];
     let total = 0;
@@ -234,6 +246,41 @@ export class SessionMachine {
     this.core.failSession(checkedUint32(statusCode, 'statusCode'));
   }
 
+  /**
+   * Tells the session its transport has ended (EOF, an error, a timeout):
+   * open streams close with CANCEL and queued SYN_STREAMs are reported not
+   * sent with ERR_EOF, both through the usual events; then wantRead() and
+   * wantWrite() are false, memRecv() drops its input, memSend() returns
+   * null, and submitting a new stream throws EOFError. Calling it again
+   * does nothing.
+   */
+  connectionLost(): void {
+    this.unsent = [];
+    this.core.connectionLost();
+    this.core.rethrowPending();
+  }
+
+  /**
+   * With autoWindowUpdate off: the application has taken `length` bytes of
+   * DATA received on `streamId` (0 when the stream is gone: the bytes still
+   * count for the session window). WINDOW_UPDATE goes out once half a window
+   * has been consumed, per stream (half of our INITIAL_WINDOW_SIZE) and, in
+   * SPDY/3.1, per session (half of the session window), as the automatic
+   * policy does on arrival. This is how an application that falls behind
+   * pushes back on its peer (nghttp2's session_consume).
+   */
+  consume(streamId: number, length: number): void {
+    const s = this.core;
+    if (s.autoWindowUpdate) throw new InvalidArgumentError('consume() needs config.autoWindowUpdate = false');
+    checkedStreamId(streamId, 'streamId', true);
+    if (!Number.isInteger(length) || length < 0 || length > MAX_31BIT) {
+      throw new InvalidArgumentError(`length must be an integer 0..2^31-1, got ${String(length)}`);
+    }
+    if (length === 0 || s.transportLost || !s.facts.streamFlowControl) return;
+    if (s.facts.sessionFlowControl) s.consumeSessionWindow(length);
+    if (streamId !== 0) s.consumeStreamWindow(streamId, length);
+  }
+
   // ---- submit ----
 
   submitRequest(pri: number, nv: readonly NameValue[], data?: DataSource | null, streamUserData?: unknown): void {
@@ -333,7 +380,10 @@ export class SessionMachine {
       throw new InvalidArgumentError(`deltaWindowSize must be 1..2^31-1, got ${String(deltaWindowSize)}`);
     }
     if (streamId === 0) {
-      s.sessionRecvUnacked -= Math.min(deltaWindowSize, s.sessionRecvUnacked);
+      const acknowledged = Math.min(deltaWindowSize, s.sessionRecvUnacked);
+      s.sessionRecvUnacked -= acknowledged;
+      // What goes beyond the bytes received widens the window itself.
+      s.sessionRecvWindow = Math.min(MAX_31BIT, s.sessionRecvWindow + deltaWindowSize - acknowledged);
     } else {
       const stream = s.streams.get(streamId);
       if (stream === undefined) throw new StreamClosedError(`stream ${streamId} is not open`);
@@ -351,6 +401,7 @@ export class SessionMachine {
     streamUserData: unknown,
   ): void {
     const s = this.core;
+    if (s.transportLost) throw new EOFError('the connection is lost: no new stream can be opened');
     if (!Number.isInteger(pri) || pri < 0 || pri > 255) {
       throw new InvalidArgumentError(`priority must be an integer 0..${this.facts.priLowest}, got ${String(pri)}`);
     }

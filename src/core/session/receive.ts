@@ -45,7 +45,7 @@ import type {
   WindowUpdateRecord,
 } from '../frame/types.js';
 import { mapNamesFrom2 } from '../headers/nv.js';
-import { INITIAL_WINDOW_SIZE, MAX_31BIT } from '../wire.js';
+import { MAX_31BIT } from '../wire.js';
 import { GOAWAY_RECV, GOAWAY_SEND, SessionCore } from './core.js';
 import { reopenFlowControlDeferred } from './flow.js';
 import { SHUT_RD, SHUT_WR, StreamState } from './stream.js';
@@ -216,7 +216,9 @@ export class Receiver implements FrameSink {
     const s = this.s;
     if (this.sessionOverrun) return false;
     s.sessionRecvBudget -= length;
-    if (s.sessionRecvBudget >= 0) return true;
+    // A configured allowance (sessionWindowOverrunTolerance) keeps peers that
+    // miscount by a frame working; beyond it the overrun is an error.
+    if (s.sessionRecvBudget >= -s.sessionOverrunTolerance) return true;
     this.sessionOverrun = true;
     s.failSession(GOAWAY_PROTOCOL_ERROR);
     return false;
@@ -237,7 +239,9 @@ export class Receiver implements FrameSink {
 
   /**
    * Counts a received frame towards the session's automatic WINDOW_UPDATE,
-   * sent once half the initial window is unacknowledged, as spdylay does.
+   * sent once half the session window is unacknowledged. spdylay uses half
+   * the initial 64 KiB whatever the window, so a widened window is topped
+   * up in small steps; ours grow with it.
    * spdylay counts per input chunk, so its amounts depend on how the bytes
    * were cut; we count whole frames, so the same bytes give the same frames
    * whatever the chunking (test: "automatic WINDOW_UPDATE amounts do not
@@ -250,16 +254,17 @@ export class Receiver implements FrameSink {
    */
   private acknowledgeSession(length: number, dropped: boolean): void {
     const s = this.s;
+    const threshold = s.sessionRecvWindow / 2;
     if (!s.autoWindowUpdate && dropped) {
       s.sessionDroppedUnacked += length;
-      if (s.sessionDroppedUnacked >= INITIAL_WINDOW_SIZE / 2) {
+      if (s.sessionDroppedUnacked >= threshold) {
         s.addWindowUpdate(0, s.sessionDroppedUnacked);
         s.sessionDroppedUnacked = 0;
       }
       return;
     }
     s.sessionRecvUnacked += length;
-    if (s.autoWindowUpdate && s.sessionRecvUnacked >= INITIAL_WINDOW_SIZE / 2) {
+    if (s.autoWindowUpdate && s.sessionRecvUnacked >= threshold) {
       s.addWindowUpdate(0, s.sessionRecvUnacked);
       s.sessionRecvUnacked = 0;
     }

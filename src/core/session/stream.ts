@@ -42,6 +42,8 @@ export class Stream {
   sendWindow: number;
   /** Received DATA bytes not yet acknowledged by a WINDOW_UPDATE of ours (spdylay's count). */
   recvUnacked = 0;
+  /** With autoWindowUpdate off: bytes the application consumed and we have not yet acknowledged. */
+  consumedUnacked = 0;
   /**
    * What the peer may still send us: the window we granted minus what
    * arrived. Below zero means the peer overran it (see receive.ts).
