@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { isUnreachable } from './document-root.js';
 import type { StaticFileBody } from './resolve.js';
 
 const CHUNK_SIZE = 64 * 1024;
@@ -30,9 +31,8 @@ export async function openFileBody(body: StaticFileBody): Promise<Readable | nul
   try {
     handle = await open(body.path, OPEN_FLAGS);
   } catch (error) {
-    if (['ENOENT', 'ENOTDIR', 'ELOOP', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) {
-      return null;
-    }
+    // ELOOP among them: O_NOFOLLOW met a symlink put in the file's place.
+    if (isUnreachable(error)) return null;
     throw error;
   }
   try {
