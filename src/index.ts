@@ -1,2 +1,3 @@
-/** The package root: the protocol core, and (with the I/O issue) the Node adapters. */
+/** The package root: the protocol core and the Node adapters. */
 export * from './core/index.js';
+export * from './io/index.js';

@@ -368,7 +368,7 @@ export class SessionCore {
     for (const item of this.queue.drain()) {
       if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) {
         this.pendingSynStreams--;
-        this.emit({ type: 'ctrl-not-send', frame: item.frame, errorCode: ERR_EOF });
+        this.emit({ type: 'ctrl-not-send', frame: item.frame, errorCode: ERR_EOF, streamUserData: item.streamUserData });
       }
     }
     for (const stream of [...this.streams.values()]) this.closeStream(stream.id, CANCEL);

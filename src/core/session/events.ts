@@ -42,6 +42,11 @@ export interface CtrlNotSendEvent {
   type: 'ctrl-not-send';
   frame: ControlFrameRecord;
   errorCode: number;
+  /**
+   * A SYN_STREAM's stream user data (it never got a stream id, so
+   * getStreamUserData cannot find it); undefined for other frames.
+   */
+  streamUserData?: unknown;
 }
 export interface DataSendEvent {
   type: 'data-send';

@@ -43,6 +43,7 @@ import { GOAWAY_SEND, SessionCore } from './core.js';
 import { nextDataReadLength } from './flow.js';
 import { ITEM_CTRL } from './outbound.js';
 import type { OutboundCtrlItem, OutboundDataItem, OutboundItem } from './outbound.js';
+import type { CtrlNotSendEvent } from './events.js';
 import { SHUT_RD, SHUT_WR, StreamState } from './stream.js';
 import type { Stream } from './stream.js';
 
@@ -120,7 +121,7 @@ export class Sender {
     const refusal = this.controlRefusal(item);
     if (refusal !== 0) {
       // The library owns WINDOW_UPDATE: its failures are not the application's news.
-      if (frame.type !== WINDOW_UPDATE) s.emit({ type: 'ctrl-not-send', frame, errorCode: refusal });
+      if (frame.type !== WINDOW_UPDATE) s.emit(notSent(item, refusal));
       return null;
     }
     let assignedId = 0;
@@ -132,7 +133,7 @@ export class Sender {
     if (bytes === null) {
       // Refused for size before anything was compressed: the stream id stays unused.
       if (frame.type === SYN_STREAM) frame.streamId = 0;
-      s.emit({ type: 'ctrl-not-send', frame, errorCode: ERR_FRAME_TOO_LARGE });
+      s.emit(notSent(item, ERR_FRAME_TOO_LARGE));
       return null;
     }
     if (frame.type === SYN_STREAM) {
@@ -336,6 +337,13 @@ export class Sender {
     if (waiting === undefined || item.pri < waiting.pri) this.continued = item;
     else s.requeue(item);
   }
+}
+
+/** The ctrl-not-send event for `item`; a SYN_STREAM's carries its stream user data. */
+export function notSent(item: OutboundCtrlItem, errorCode: number): CtrlNotSendEvent {
+  const event: CtrlNotSendEvent = { type: 'ctrl-not-send', frame: item.frame, errorCode };
+  if (item.frame.type === SYN_STREAM) event.streamUserData = item.streamUserData;
+  return event;
 }
 
 /** The first checks of every stream frame: the stream exists and we have not sent FIN. */

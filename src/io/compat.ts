@@ -1,0 +1,150 @@
+/**
+ * Node-style `(req, res)` objects over a ServerStream, as Node's http2
+ * compatibility API gives them: `req` is a Readable of the request body
+ * (any method), `res` a Writable with writeHead/setHeader/write/end, plus
+ * `res.push(path, headers)` for server push.
+ */
+import { Readable, Writable } from 'node:stream';
+import { SpdyError } from './errors.js';
+import { CONNECTION_HEADERS, firstValue } from './headers.js';
+import type { IncomingHeaders, OutgoingHeaders } from './headers.js';
+import type { ServerStream } from './server-session.js';
+
+export class ServerRequest extends Readable {
+  /** `:method` (SPDY/2's `method`). */
+  readonly method: string;
+  /** `:path`, with the query string (SPDY/2's `url`). */
+  readonly url: string;
+  readonly headers: IncomingHeaders;
+  readonly rawHeaders: Array<[string, string]>;
+  /** `:version` without the "HTTP/" prefix, e.g. "1.1". */
+  readonly httpVersion: string;
+  /** `:scheme` and `:host` (SPDY/2's `scheme`, `host`). */
+  readonly scheme: string;
+  readonly authority: string;
+
+  constructor(readonly stream: ServerStream) {
+    super({ highWaterMark: stream.readableHighWaterMark });
+    const headers = stream.headers ?? {};
+    this.headers = headers;
+    this.rawHeaders = stream.rawHeaders;
+    this.method = firstValue(headers, ':method') ?? '';
+    this.url = firstValue(headers, ':path') ?? '';
+    this.scheme = firstValue(headers, ':scheme') ?? '';
+    this.authority = firstValue(headers, ':host') ?? '';
+    this.httpVersion = (firstValue(headers, ':version') ?? 'HTTP/1.1').replace(/^HTTP\//, '');
+    stream.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) stream.pause();
+    });
+    stream.on('end', () => this.push(null));
+    stream.on('error', (error) => this.destroy(error));
+    stream.on('close', () => {
+      if (!this.readableEnded) this.destroy();
+    });
+  }
+
+  override _read(): void {
+    this.stream.resume();
+  }
+}
+
+export class ServerResponse extends Writable {
+  statusCode = 200;
+  statusMessage = '';
+  /** Add a `date` header when none is set (as Node's servers do). */
+  sendDate = true;
+  private readonly headerMap = new Map<string, { name: string; value: string | string[] }>();
+  private sent = false;
+
+  constructor(readonly stream: ServerStream, readonly req: ServerRequest) {
+    super({ highWaterMark: stream.writableHighWaterMark });
+    stream.on('error', (error) => this.destroy(error));
+    stream.on('close', () => {
+      if (!this.writableFinished) this.destroy();
+    });
+  }
+
+  get headersSent(): boolean {
+    return this.sent;
+  }
+
+  setHeader(name: string, value: string | number | readonly string[]): this {
+    if (this.sent) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `cannot set "${name}": the headers were sent`);
+    const lower = name.toLowerCase();
+    // Connection-specific headers mean nothing in SPDY; Node's http2
+    // compatibility layer drops them too, so HTTP/1 handlers keep working.
+    if (CONNECTION_HEADERS.has(lower)) return this;
+    this.headerMap.set(lower, { name: lower, value: Array.isArray(value) ? value.map(String) : String(value) });
+    return this;
+  }
+
+  getHeader(name: string): string | string[] | undefined {
+    return this.headerMap.get(name.toLowerCase())?.value;
+  }
+
+  hasHeader(name: string): boolean {
+    return this.headerMap.has(name.toLowerCase());
+  }
+
+  removeHeader(name: string): void {
+    if (this.sent) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `cannot remove "${name}": the headers were sent`);
+    this.headerMap.delete(name.toLowerCase());
+  }
+
+  getHeaders(): Record<string, string | string[]> {
+    const out: Record<string, string | string[]> = {};
+    for (const { name, value } of this.headerMap.values()) out[name] = value;
+    return out;
+  }
+
+  writeHead(statusCode: number, reasonOrHeaders?: string | OutgoingHeaders, headers?: OutgoingHeaders): this {
+    if (this.sent) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', 'writeHead: the headers were sent');
+    this.statusCode = statusCode;
+    let extra = headers;
+    if (typeof reasonOrHeaders === 'string') this.statusMessage = reasonOrHeaders;
+    else extra = reasonOrHeaders;
+    if (extra !== undefined) {
+      const pairs = Array.isArray(extra) ? extra : Object.entries(extra);
+      for (const [name, value] of pairs as Array<[string, string | number | string[] | undefined]>) {
+        if (value !== undefined) this.setHeader(name, value);
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Pushes `path` for this request (SPDY/3 and 3.1). Returns the pushed
+   * stream, a Writable: write the body and end() it.
+   */
+  push(path: string, headers: OutgoingHeaders = {}): ServerStream {
+    const given = Array.isArray(headers) ? headers : Object.entries(headers);
+    return this.stream.pushStream([[':path', path], ...(given as Array<[string, string]>)] as Array<[string, string]>);
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.sendHeaders(false);
+    this.stream.write(chunk, done);
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    if (!this.sent) {
+      this.sendHeaders(true);
+      done();
+      return;
+    }
+    this.stream.end(() => done());
+  }
+
+  private sendHeaders(endStream: boolean): void {
+    if (this.sent) return;
+    this.sent = true;
+    if (this.sendDate && !this.headerMap.has('date')) this.headerMap.set('date', { name: 'date', value: new Date().toUTCString() });
+    const status = this.statusMessage === '' ? String(this.statusCode) : `${this.statusCode} ${this.statusMessage}`;
+    const nv: Array<[string, string]> = [[':status', status]];
+    for (const { name, value } of this.headerMap.values()) {
+      if (Array.isArray(value)) for (const v of value) nv.push([name, v]);
+      else nv.push([name, value as string]);
+    }
+    this.stream.respond(nv, { endStream });
+  }
+}

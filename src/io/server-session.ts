@@ -1,0 +1,185 @@
+/**
+ * The server side of a connection: each SYN_STREAM from the client becomes
+ * a ServerStream ('stream' event), answered with respond(); pushStream()
+ * opens a pushed stream (SPDY/3 and 3.1 server push the way spdylay and
+ * Netty send it: SYN_STREAM with Associated-To-Stream-ID and
+ * UNIDIRECTIONAL, request and response headers together).
+ */
+import type { Duplex } from 'node:stream';
+import {
+  CTRL_FLAG_FIN,
+  CTRL_FLAG_UNIDIRECTIONAL,
+  DATA_FLAG_FIN,
+  PROTO_SPDY2,
+  SERVER,
+  SETTINGS_MAX_CONCURRENT_STREAMS,
+} from '../core/index.js';
+import type { NameValue, SettingsEntry } from '../core/index.js';
+import type { SpdyProtocol } from './alpn.js';
+import { SpdyError } from './errors.js';
+import { fromNv, toNv } from './headers.js';
+import type { IncomingHeaders, OutgoingHeaders } from './headers.js';
+import { SpdySession } from './session.js';
+import type { SessionOptions, SynStreamRecord } from './session.js';
+import { statusLine } from './static/http-status.js';
+import { SpdyStream } from './stream.js';
+import type { StreamOwner } from './stream.js';
+
+export interface ServerSessionOptions extends SessionOptions {
+  /** SETTINGS MAX_CONCURRENT_STREAMS sent at start (default 100, as spdylay's spdyd). */
+  maxConcurrentStreams?: number;
+}
+
+export interface RespondOptions {
+  /** The response has no body: SYN_REPLY carries FIN. */
+  endStream?: boolean;
+}
+
+/** A stream the client opened (a request), or one we push. */
+export class ServerStream extends SpdyStream {
+  /** The request headers as received, a name/value list (SPDY/3 names). */
+  rawHeaders: Array<[string, string]> = [];
+  /** True once respond() (or the push's SYN_STREAM) is submitted. */
+  headersSent = false;
+  /** The stream this one was pushed for; 0 for a request. */
+  assocStreamId = 0;
+
+  constructor(
+    /** The session (connection) the stream belongs to. */
+    readonly session: ServerSession,
+    owner: StreamOwner,
+  ) {
+    super(owner);
+  }
+
+  /**
+   * Sends the response headers (SYN_REPLY). `:status` may be a number
+   * (the reason phrase is added) and defaults to 200; `:version` defaults
+   * to HTTP/1.1. Unless `endStream`, what is written to the stream follows
+   * as DATA and end() finishes it.
+   */
+  respond(headers: OutgoingHeaders = {}, options: RespondOptions = {}): void {
+    if (this.headersSent) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `stream ${this.id}: the response was already sent`);
+    if (this.assocStreamId !== 0) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', 'a pushed stream carries its response headers in pushStream()');
+    this.headersSent = true;
+    const nv = responseNv(headers);
+    if (options.endStream) this.endWithHeaders();
+    this.session.submitResponse(this, nv, options.endStream === true);
+  }
+
+  /**
+   * Pushes a resource associated with this request (SPDY/3 and 3.1; SPDY/2
+   * push is refused, as spdylay's server never pushes in SPDY/2). `headers`
+   * need `:path`; `:host` and `:scheme` default to this request's, `:status`
+   * to 200. Returns the pushed stream: write its body and end() it.
+   */
+  pushStream(headers: OutgoingHeaders, options: { endStream?: boolean; priority?: number } = {}): ServerStream {
+    return this.session.push(this, headers, options);
+  }
+}
+
+export class ServerSession extends SpdySession {
+  constructor(private readonly serverOptions: ServerSessionOptions = {}) {
+    super(serverOptions, SERVER);
+  }
+
+  /** Speaks SPDY `version` on `socket`; `head` holds bytes already read (an upgrade's head). */
+  start(socket: Duplex, version: number, protocol: SpdyProtocol, head?: Uint8Array): void {
+    this.attach(socket, version, protocol, head);
+  }
+
+  protected override initialSettings(): SettingsEntry[] {
+    return [[SETTINGS_MAX_CONCURRENT_STREAMS, 0, this.serverOptions.maxConcurrentStreams ?? 100], ...super.initialSettings()];
+  }
+
+  protected onSynStream(frame: SynStreamRecord): void {
+    const stream = new ServerStream(this, this);
+    stream.id = frame.streamId;
+    stream.rawHeaders = frame.nv;
+    stream.headers = fromNv(frame.nv);
+    this.registerStream(stream);
+    if (frame.flags & CTRL_FLAG_FIN) stream.receiveEnd();
+    if (this.listenerCount('stream') === 0) {
+      // Nobody serves requests on this session: refuse rather than leave it hanging.
+      stream.close(3 /* REFUSED_STREAM */);
+      return;
+    }
+    this.emit('stream', stream, stream.headers, frame.flags);
+  }
+
+  /** @internal */
+  submitResponse(stream: ServerStream, nv: NameValue[], endStream: boolean): void {
+    if (this.machine === null || stream.isClosed) return;
+    this.machine.submitResponse(stream.id, nv, endStream ? null : stream.source);
+    this.flush();
+  }
+
+  /** @internal */
+  push(parent: ServerStream, headers: OutgoingHeaders, options: { endStream?: boolean; priority?: number }): ServerStream {
+    if (this.version === PROTO_SPDY2) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', 'server push needs SPDY/3 or later');
+    if (this.closing || this.machine === null) throw new SpdyError('ERR_SPDY_SESSION_CLOSED', 'the session is closing');
+    if (parent.isClosed) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `stream ${parent.id} is closed: nothing to push for`);
+    const request = parent.headers ?? {};
+    const given = toNv(headers);
+    const has = (name: string) => given.some(([n]) => n === name);
+    if (!has(':path')) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', 'a pushed stream needs :path');
+    const nv: Array<[string, string]> = [];
+    if (!has(':host')) nv.push([':host', first(request[':host']) ?? '']);
+    if (!has(':scheme')) nv.push([':scheme', first(request[':scheme']) ?? 'https']);
+    if (!has(':status')) nv.push([':status', statusValue(200)]);
+    if (!has(':version')) nv.push([':version', 'HTTP/1.1']);
+    for (const [name, value] of given) nv.push(name === ':status' ? [name, statusValue(Number(value) || value)] : [name, value]);
+    const pushed = new ServerStream(this, this);
+    pushed.assocStreamId = parent.id;
+    pushed.headersSent = true;
+    pushed.headers = fromNv(nv);
+    if (options.endStream) pushed.endWithHeaders();
+    const flags = CTRL_FLAG_UNIDIRECTIONAL | (options.endStream ? CTRL_FLAG_FIN : 0);
+    this.machine.submitSynStream(flags, options.priority ?? 3, nv, parent.id, pushed);
+    this.flush();
+    return pushed;
+  }
+
+  /** A pushed stream's SYN_STREAM is out: its body follows. */
+  protected override onSynStreamSent(stream: SpdyStream): void {
+    if (stream instanceof ServerStream && !stream.writableFinished && this.machine!.isStreamOpen(stream.id)) {
+      this.machine!.submitData(stream.id, DATA_FLAG_FIN, stream.source);
+      this.flush();
+    }
+  }
+}
+
+/** The SYN_REPLY list for `headers`: `:status` as "code reason", `:version` by default. */
+export function responseNv(headers: OutgoingHeaders): NameValue[] {
+  const given = toNv(headers);
+  const nv: NameValue[] = [];
+  let status = false;
+  let version = false;
+  for (const [name, value] of given) {
+    if (name === ':status') {
+      status = true;
+      nv.push([name, statusValue(/^\d{3}$/.test(value) ? Number(value) : value)]);
+    } else {
+      if (name === ':version') version = true;
+      nv.push([name, value]);
+    }
+  }
+  if (!status) nv.unshift([':status', statusValue(200)]);
+  if (!version) nv.push([':version', 'HTTP/1.1']);
+  return nv;
+}
+
+/** "200 OK" for 200; a string is taken as it is. */
+export function statusValue(status: number | string): string {
+  if (typeof status === 'string') return status;
+  if (!Number.isInteger(status) || status < 100 || status > 999) {
+    throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `invalid status code ${String(status)}`);
+  }
+  return statusLine(status);
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export type { IncomingHeaders };

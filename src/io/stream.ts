@@ -1,0 +1,251 @@
+/**
+ * A SPDY stream as a Node Duplex: what the peer sends on it is readable,
+ * what is written goes out as DATA. Both directions keep backpressure:
+ *
+ * - Reading: a chunk the reader has not taken is not acknowledged, so the
+ *   peer's window closes and it stops (consume() once the reader has it;
+ *   nghttp2 does the same). SPDY/2 has no windows: there the connection's
+ *   reading pauses until the reader catches up.
+ * - Writing: the session reads the written chunks through a data source
+ *   only as windows and the socket allow; a write's callback runs once its
+ *   bytes are handed to the session, so `write()` returns false while they
+ *   wait and 'drain' follows as they go.
+ */
+import { Duplex } from 'node:stream';
+import { CANCEL, ERR_DEFERRED, OK, READ_EOF } from '../core/index.js';
+import type { DataSource, ReadControl } from '../core/index.js';
+import { SpdyError, streamResetError } from './errors.js';
+import type { IncomingHeaders } from './headers.js';
+
+/** What a stream needs from its session. */
+export interface StreamOwner {
+  /** The application took `length` bytes of the stream's DATA. */
+  consume(stream: SpdyStream, length: number): void;
+  /** New bytes were written while the data source was deferred. */
+  resumeData(stream: SpdyStream): void;
+  /** Resets the stream (RST_STREAM) unless it is already closed. */
+  resetStream(stream: SpdyStream, statusCode: number): void;
+  /** Pause / resume reading the connection (SPDY/2 backpressure). */
+  holdReading(): void;
+  releaseReading(): void;
+  /** True when the version has flow control (SPDY/3 and 3.1). */
+  readonly flowControlled: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class SpdyStream extends Duplex {
+  /** The stream id, 0 until the SYN_STREAM is sent. */
+  id = 0;
+  /** The RST_STREAM status the stream closed with (OK = 0 for a normal close), once closed. */
+  rstCode: number | undefined = undefined;
+  /** Headers received (SYN_STREAM or SYN_REPLY), once they are. */
+  headers: IncomingHeaders | undefined = undefined;
+
+  /** Written chunks not yet handed to the session, each with its write callback. */
+  private readonly pending: Array<{ bytes: Uint8Array; done: (error?: Error | null) => void }> = [];
+  private finalCallback: ((error?: Error | null) => void) | null = null;
+  private writeEnded = false;
+  private sourceDeferred = false;
+  /** Received bytes the reader has not taken yet (not acknowledged). */
+  private unconsumed = 0;
+  private holdingConnection = false;
+  private closedBySession = false;
+  /** Set when the application aborted it: its CANCEL is not an error. */
+  private abortedLocally = false;
+  /** The stream was ended with its headers (FIN on SYN_STREAM/SYN_REPLY): no data source. */
+  private noBody = false;
+  private finReceived = false;
+
+  /** The data source the session reads this stream's body from. */
+  readonly source: DataSource = {
+    read: (streamId: number, length: number, control: ReadControl) => this.readBody(streamId, length, control),
+  };
+
+  constructor(
+    protected readonly owner: StreamOwner,
+    options: { readableHighWaterMark?: number; writableHighWaterMark?: number } = {},
+  ) {
+    super({
+      allowHalfOpen: true,
+      readableHighWaterMark: options.readableHighWaterMark ?? 64 * 1024,
+      writableHighWaterMark: options.writableHighWaterMark ?? 64 * 1024,
+    });
+  }
+
+  /** Ends the writable side with the headers: no DATA will follow (the FIN rides on the header frame). */
+  endWithHeaders(): void {
+    this.noBody = true;
+    this.end();
+  }
+
+  /** Aborts the stream: RST_STREAM CANCEL, and the stream is destroyed with `error` (none by default). */
+  close(statusCode = CANCEL, error?: Error): void {
+    this.abortedLocally = true;
+    this.owner.resetStream(this, statusCode);
+    this.destroy(error);
+  }
+
+  // ---- called by the session ----
+
+  /** DATA arrived. `data` is a view of the socket's chunk, which Node never reuses: no copy. */
+  receiveData(data: Uint8Array): void {
+    if (this.readableEnded || this.destroyed) {
+      this.owner.consume(this, data.length);
+      return;
+    }
+    const chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (this.push(chunk)) {
+      this.owner.consume(this, data.length);
+      return;
+    }
+    this.unconsumed += data.length;
+    if (!this.owner.flowControlled && !this.holdingConnection) {
+      this.holdingConnection = true;
+      this.owner.holdReading();
+    }
+  }
+
+  /** The peer finished sending (FIN). */
+  receiveEnd(): void {
+    this.finReceived = true;
+    if (!this.readableEnded && !this.destroyed) this.push(null);
+  }
+
+  /** True once the peer has finished sending on this stream (its FIN arrived). */
+  get remoteEnded(): boolean {
+    return this.finReceived;
+  }
+
+  /**
+   * The session closed the stream with `statusCode`. OK ends it normally;
+   * anything else destroys it with an error, unless we reset it ourselves.
+   * `error` overrides the error (a lost connection, a GOAWAY).
+   */
+  sessionClosed(statusCode: number, error?: SpdyError): void {
+    if (this.closedBySession) return;
+    this.closedBySession = true;
+    this.rstCode = statusCode;
+    this.releaseConnection();
+    if (statusCode === OK && error === undefined) {
+      this.receiveEnd();
+      // Bytes still unwritten can no longer go out.
+      if (!this.writableFinished && this.pending.length > 0) {
+        this.destroy(new SpdyError('ERR_SPDY_STREAM_RESET', `stream ${this.id} closed with bytes unwritten`));
+      }
+      return;
+    }
+    if (this.abortedLocally && error === undefined) {
+      this.destroy();
+      return;
+    }
+    this.destroy(error ?? streamResetError(this.id, statusCode, true));
+  }
+
+  /** True once the session has closed the stream. */
+  get isClosed(): boolean {
+    return this.closedBySession;
+  }
+
+  // ---- Duplex ----
+
+  override _read(): void {
+    this.releaseConnection();
+    if (this.unconsumed > 0) {
+      const n = this.unconsumed;
+      this.unconsumed = 0;
+      this.owner.consume(this, n);
+    }
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    if (this.closedBySession) {
+      done(new SpdyError('ERR_SPDY_STREAM_RESET', `stream ${this.id} is closed`));
+      return;
+    }
+    if (this.noBody) {
+      done(new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `stream ${this.id} was ended with its headers: no body can follow`));
+      return;
+    }
+    this.pending.push({ bytes: chunk, done });
+    this.wakeSource();
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.writeEnded = true;
+    if (this.closedBySession || this.noBody) {
+      done();
+      return;
+    }
+    this.finalCallback = done;
+    this.wakeSource();
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.releaseConnection();
+    if (!this.closedBySession) {
+      this.abortedLocally = true;
+      this.owner.resetStream(this, CANCEL);
+    }
+    for (const { done: writeDone } of this.pending.splice(0)) writeDone(error ?? new SpdyError('ERR_SPDY_ABORTED', 'stream destroyed'));
+    // Bytes received but never read still count for the session window.
+    if (this.unconsumed > 0) {
+      this.owner.consume(this, this.unconsumed);
+      this.unconsumed = 0;
+    }
+    done(error);
+  }
+
+  // ---- the body's data source ----
+
+  /** True when the stream has a body to send (not ended at creation). */
+  protected get writeOpen(): boolean {
+    return !this.writeEnded || this.pending.length > 0;
+  }
+
+  private wakeSource(): void {
+    if (!this.sourceDeferred) return;
+    this.sourceDeferred = false;
+    this.owner.resumeData(this);
+  }
+
+  private readBody(streamId: number, length: number, control: ReadControl): Uint8Array | number {
+    this.id = streamId;
+    const head = this.pending[0];
+    if (head === undefined) {
+      if (!this.writeEnded) {
+        this.sourceDeferred = true;
+        return ERR_DEFERRED;
+      }
+      control.flags = READ_EOF;
+      this.finishWriting();
+      return EMPTY;
+    }
+    let bytes: Uint8Array;
+    if (head.bytes.length <= length) {
+      bytes = head.bytes;
+      this.pending.shift();
+      queueMicrotask(() => head.done());
+    } else {
+      bytes = head.bytes.subarray(0, length);
+      head.bytes = head.bytes.subarray(length);
+    }
+    if (this.pending.length === 0 && this.writeEnded) {
+      control.flags = READ_EOF;
+      this.finishWriting();
+    }
+    return bytes;
+  }
+
+  private finishWriting(): void {
+    const done = this.finalCallback;
+    this.finalCallback = null;
+    if (done !== null) queueMicrotask(() => done());
+  }
+
+  private releaseConnection(): void {
+    if (!this.holdingConnection) return;
+    this.holdingConnection = false;
+    this.owner.releaseReading();
+  }
+}
