@@ -61,7 +61,10 @@ export interface SpdycatOptions {
   readonly multiply: number;
   /** -k: do not verify the server's certificate. */
   readonly insecure: boolean;
-  /** -z: ask for gzip/deflate content coding. */
+  /**
+   * -z: send `accept-encoding: gzip, deflate`. (spdycat decodes a body whose
+   * content-encoding is gzip or deflate whether or not it asked.)
+   */
   readonly gzip: boolean;
   /** --cert, --key: client certificate and key (PEM files). */
   readonly cert: string | null;

@@ -66,6 +66,8 @@ export function planSessions(uris: readonly RequestUri[], multiply: number): Ses
  * name is already in the list replaces that value in place.
  *
  * `bodyLength` is the length of the -d body; leave it out for a GET.
+ * The path is the parsed URL's, so a bare '?' with no query is dropped
+ * (spdycat sent it) and characters a URL may not hold are percent-encoded.
  */
 export function requestHeaders(
   url: URL,
