@@ -322,7 +322,9 @@ function parseHeaderOption(option: string, raw: string): NameValue {
   const value = raw.slice(colon + 1).replace(LEADING_SPACE, '');
   if (!HEADER_NAME.test(name)) throw new CliUsageError(`${option}: '${raw.slice(0, colon)}' is not a header name`);
   if (value === '') throw new CliUsageError(`${option}: '${raw}' has no value`);
-  if (CONTROL_CHARACTER.test(value)) throw new CliUsageError(`${option}: the value of '${name}' has a control character`);
+  if (CONTROL_CHARACTER.test(value)) {
+    throw new CliUsageError(`${option}: the value of '${name}' has a control character`);
+  }
   if (CONNECTION_HEADERS.has(name)) throw new CliUsageError(`${option}: '${name}' is not allowed in SPDY`);
   return [name === 'host' ? ':host' : name, value];
 }

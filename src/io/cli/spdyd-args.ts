@@ -159,7 +159,9 @@ export function parseSpdydArgs(argv: readonly string[]): SpdydOptions | { help: 
   const port = parseWholeNumber('PORT', portText, 0, 65535, 'a port');
   if (noTls) {
     if (version === null) throw new CliUsageError('--no-tls: name the SPDY version with -2, -3 or --spdy3-1');
-    if (privateKey !== undefined) throw new CliUsageError(`--no-tls takes no PRIVATE_KEY or CERT, but '${privateKey}' was given`);
+    if (privateKey !== undefined) {
+      throw new CliUsageError(`--no-tls takes no PRIVATE_KEY or CERT, but '${privateKey}' was given`);
+    }
   } else {
     if (privateKey === undefined) throw new CliUsageError('PRIVATE_KEY and CERT are missing (or give --no-tls)');
     if (cert === undefined) throw new CliUsageError(`CERT is missing after PRIVATE_KEY '${privateKey}'`);
