@@ -1,11 +1,18 @@
 /**
- * The frame printer behind `spdycat -v` and the demo, in spdylay's spdycat
- * style: one line naming the frame, then its fields and headers indented.
- * Pure string formatting, no I/O.
+ * The frame printer behind `spdycat -v`, `spdyd -v` and the demo, in the
+ * format of spdylay's tools (src/spdylay_ssl.cc: print_frame, print_nv,
+ * print_timer, print_data_frame and the on_*_callback printers): a line
+ * naming the frame and its header fields, then the frame's own fields and
+ * headers on lines indented by ten spaces. Numbers print as C's %d and %u
+ * print them. Colour (ANSI escapes, as spdycat uses on a terminal) only
+ * when asked. Pure string formatting: no clock and no I/O, so the caller
+ * passes the elapsed time and writes the text.
  */
 import {
+  CREDENTIAL,
   GOAWAY,
   HEADERS,
+  NOOP,
   PING,
   RST_STREAM,
   SETTINGS,
@@ -24,54 +31,197 @@ import {
   WindowUpdateFrame,
 } from '../../core/api/frames.js';
 import type { AnyCtrlFrame } from '../../core/api/frames.js';
+import { statusCodeName, strerror } from './codes.js';
 
 const FRAME_NAMES: Record<number, string> = {
   [SYN_STREAM]: 'SYN_STREAM',
   [SYN_REPLY]: 'SYN_REPLY',
   [RST_STREAM]: 'RST_STREAM',
   [SETTINGS]: 'SETTINGS',
-  5: 'NOOP',
+  [NOOP]: 'NOOP',
   [PING]: 'PING',
   [GOAWAY]: 'GOAWAY',
   [HEADERS]: 'HEADERS',
   [WINDOW_UPDATE]: 'WINDOW_UPDATE',
-  10: 'CREDENTIAL',
+  [CREDENTIAL]: 'CREDENTIAL',
 };
 
 export type Direction = 'send' | 'recv';
 
-const INDENT = '          ';
+/** Whether to colour: `--color` forces it, `--no-color` forbids it, else only on a terminal. */
+export type ColorMode = 'auto' | 'always' | 'never';
 
-/** Lines describing a control frame, e.g. for onCtrlSendCb / onCtrlRecvCb. */
-export function formatCtrlFrame(direction: Direction, frame: AnyCtrlFrame): string[] {
-  const name = FRAME_NAMES[frame.frameType] ?? `UNKNOWN(${frame.frameType})`;
-  const lines = [`${direction} ${name} frame <version=${frame.version}, flags=${frame.flags}, length=${frame.length}>`];
-  const detail = frameDetail(frame);
-  if (detail !== '') lines.push(`${INDENT}(${detail})`);
-  if ('nv' in frame) for (const [n, v] of frame.nv) lines.push(`${INDENT}${n}: ${v}`);
+/** spdycat's rule: colour when forced or when stdout is a terminal (the caller knows which). */
+export function colorEnabled(mode: ColorMode, stdoutIsTty: boolean): boolean {
+  return mode === 'always' || (mode === 'auto' && stdoutIsTty);
+}
+
+export interface TraceStyle {
+  /** Wrap the timer, frame names and header names in ANSI colours. */
+  readonly color?: boolean;
+}
+
+const INDENT = '          ';
+const RESET = '\x1b[0m';
+const TIMER_COLOR = '\x1b[33m';
+const SEND_COLOR = '\x1b[1;35m';
+const RECV_COLOR = '\x1b[1;36m';
+const HEADER_NAME_COLOR = '\x1b[1;34m';
+
+function paint(text: string, code: string, style: TraceStyle): string {
+  return style.color === true ? `${code}${text}${RESET}` : text;
+}
+
+function frameName(type: number, direction: Direction, style: TraceStyle): string {
+  const name = FRAME_NAMES[type] ?? `UNKNOWN(${type})`;
+  return paint(name, direction === 'send' ? SEND_COLOR : RECV_COLOR, style);
+}
+
+/** C's %d of a 32-bit value: the unsigned fields spdylay prints with %d show as negative past 2^31-1. */
+function d(n: number): string {
+  return String(n | 0);
+}
+
+/** C's %u of a 32-bit value. */
+function u(n: number): string {
+  return String(n >>> 0);
+}
+
+/**
+ * The elapsed-time stamp spdylay's tools print before each event: seconds
+ * right-aligned in three columns, then milliseconds, both truncated, e.g.
+ * `[  0.003]` and `[ 17.456]` (print_timer's `[%3ld.%03ld]`).
+ */
+export function formatTimer(elapsedMs: number, style: TraceStyle = {}): string {
+  const ms = Number.isFinite(elapsedMs) && elapsedMs > 0 ? Math.floor(elapsedMs) : 0;
+  const seconds = String(Math.floor(ms / 1000)).padStart(3, ' ');
+  const millis = String(ms % 1000).padStart(3, '0');
+  return paint(`[${seconds}.${millis}]`, TIMER_COLOR, style);
+}
+
+/**
+ * Lines describing a control frame (for onCtrlSendCb / onCtrlRecvCb),
+ * without the timer: `send SYN_STREAM frame <version=3, flags=1, length=106>`,
+ * then its fields and headers indented.
+ */
+export function formatCtrlFrame(direction: Direction, frame: AnyCtrlFrame, style: TraceStyle = {}): string[] {
+  return [`${direction} ${frameHead(frame, direction, style)}`, ...frameBody(frame, style)];
+}
+
+/** The line for a DATA frame (for onDataSendCb / onDataRecvCb), without the timer. */
+export function formatDataFrame(
+  direction: Direction,
+  flags: number,
+  streamId: number,
+  length: number,
+  style: TraceStyle = {},
+): string {
+  const name = paint('DATA', direction === 'send' ? SEND_COLOR : RECV_COLOR, style);
+  return `${direction} ${name} frame (stream_id=${d(streamId)}, flags=${d(flags)}, length=${d(length)})`;
+}
+
+function frameHead(frame: AnyCtrlFrame, direction: Direction, style: TraceStyle): string {
+  const name = frameName(frame.frameType, direction, style);
+  return `${name} frame <version=${u(frame.version)}, flags=${u(frame.flags)}, length=${d(frame.length)}>`;
+}
+
+function frameBody(frame: AnyCtrlFrame, style: TraceStyle): string[] {
+  if (frame instanceof SynStreamFrame) {
+    const ids = `(stream_id=${d(frame.streamId)}, assoc_stream_id=${d(frame.assocStreamId)}, pri=${u(frame.pri)})`;
+    return [INDENT + ids, ...headerLines(frame.nv, style)];
+  }
+  if (frame instanceof SynReplyFrame || frame instanceof HeadersFrame) {
+    return [`${INDENT}(stream_id=${d(frame.streamId)})`, ...headerLines(frame.nv, style)];
+  }
+  if (frame instanceof RstStreamFrame) {
+    return [`${INDENT}(stream_id=${d(frame.streamId)}, status_code=${u(frame.statusCode)})`];
+  }
+  if (frame instanceof SettingsFrame) {
+    const entries = frame.iv.map(([id, flags, value]) => `${INDENT}[${d(id)}(${u(flags)}):${u(value)}]`);
+    return [`${INDENT}(niv=${frame.iv.length})`, ...entries];
+  }
+  if (frame instanceof PingFrame) return [`${INDENT}(unique_id=${d(frame.uniqueId)})`];
+  // spdylay prints GOAWAY's last-good-stream-id only, not its status code.
+  if (frame instanceof GoawayFrame) return [`${INDENT}(last_good_stream_id=${d(frame.lastGoodStreamId)})`];
+  if (frame instanceof WindowUpdateFrame) {
+    return [`${INDENT}(stream_id=${d(frame.streamId)}, delta_window_size=${d(frame.deltaWindowSize)})`];
+  }
+  return [];
+}
+
+/**
+ * One line per name/value pair. A value still holding NUL-joined values
+ * gets a line per value, as spdylay shows the pairs its unpacker split.
+ */
+function headerLines(nv: ReadonlyArray<readonly [string, string]>, style: TraceStyle): string[] {
+  const lines: string[] = [];
+  for (const [name, value] of nv) {
+    const painted = paint(name, HEADER_NAME_COLOR, style);
+    for (const part of value.split('\0')) lines.push(`${INDENT}${painted}: ${part}`);
+  }
   return lines;
 }
 
-/** The line for a DATA frame, e.g. for onDataSendCb / onDataRecvCb. */
-export function formatDataFrame(direction: Direction, flags: number, streamId: number, length: number): string {
-  return `${direction} DATA frame (stream_id=${streamId}, flags=${flags}, length=${length})`;
+/** `Header dump: 80 03 00 01 ...`, each byte as two upper-case hex digits and a space. */
+function headerDump(head: Uint8Array): string {
+  let hex = '';
+  for (const byte of head) hex += `${byte.toString(16).toUpperCase().padStart(2, '0')} `;
+  return `${INDENT}Header dump: ${hex}`;
 }
 
-function frameDetail(frame: AnyCtrlFrame): string {
-  if (frame instanceof SynStreamFrame) {
-    return `stream_id=${frame.streamId}, assoc_stream_id=${frame.assocStreamId}, pri=${frame.pri}`;
+/**
+ * Prints events as spdylay's tools do: each event's first line starts with
+ * the elapsed-time stamp (and, for spdyd, the connection's `[id=N] `), the
+ * lines after it are indented as they come. Every method returns the whole
+ * text to write, each line ending in a newline; `elapsedMs` is the time
+ * since the tool started (spdylay resets its timer once, in main).
+ */
+export class TracePrinter {
+  private readonly style: TraceStyle;
+  private readonly prefix: string;
+
+  /** `sessionId` gives spdyd's per-connection `[id=N] ` prefix. */
+  constructor(options: { color?: boolean; sessionId?: number } = {}) {
+    this.style = { color: options.color === true };
+    this.prefix = options.sessionId === undefined ? '' : `[id=${options.sessionId}] `;
   }
-  if (frame instanceof SynReplyFrame || frame instanceof HeadersFrame) return `stream_id=${frame.streamId}`;
-  if (frame instanceof RstStreamFrame) return `stream_id=${frame.streamId}, status_code=${frame.statusCode}`;
-  if (frame instanceof SettingsFrame) {
-    return `niv=${frame.iv.length}` + frame.iv.map(([id, flags, value]) => `, [${id}(${flags}):${value}]`).join('');
+
+  /** A free-form event, e.g. `Handshake complete` or spdyd's `stream_id=1 closed`. */
+  event(elapsedMs: number, text: string): string {
+    return this.block(elapsedMs, [text]);
   }
-  if (frame instanceof PingFrame) return `unique_id=${frame.uniqueId}`;
-  if (frame instanceof GoawayFrame) {
-    return `last_good_stream_id=${frame.lastGoodStreamId}, status_code=${frame.statusCode}`;
+
+  ctrlFrame(elapsedMs: number, direction: Direction, frame: AnyCtrlFrame): string {
+    return this.block(elapsedMs, formatCtrlFrame(direction, frame, this.style));
   }
-  if (frame instanceof WindowUpdateFrame) {
-    return `stream_id=${frame.streamId}, delta_window_size=${frame.deltaWindowSize}`;
+
+  dataFrame(elapsedMs: number, direction: Direction, flags: number, streamId: number, length: number): string {
+    return this.block(elapsedMs, [formatDataFrame(direction, flags, streamId, length, this.style)]);
   }
-  return '';
+
+  /** For onInvalidCtrlRecvCb: the frame as received, marked with the status it drew. */
+  invalidCtrlFrame(elapsedMs: number, frame: AnyCtrlFrame, statusCode: number): string {
+    const [first, ...rest] = formatCtrlFrame('recv', frame, this.style);
+    return this.block(elapsedMs, [`[INVALID; status=${statusCodeName(statusCode)}] ${first}`, ...rest]);
+  }
+
+  /** For onCtrlRecvParseErrorCb: the frame type, spdylay's error text and the 8-byte head. */
+  parseError(elapsedMs: number, type: number, head: Uint8Array, errorCode: number): string {
+    return this.block(elapsedMs, [
+      `[PARSE_ERROR] recv ${frameName(type, 'recv', this.style)} frame`,
+      `${INDENT}Error: ${strerror(errorCode)}`,
+      headerDump(head),
+    ]);
+  }
+
+  /** For onUnknownCtrlRecvCb. */
+  unknownFrame(elapsedMs: number, head: Uint8Array): string {
+    return this.block(elapsedMs, ['recv unknown frame', headerDump(head)]);
+  }
+
+  private block(elapsedMs: number, lines: readonly string[]): string {
+    const [first, ...rest] = lines;
+    const head = `${this.prefix}${formatTimer(elapsedMs, this.style)} ${first ?? ''}\n`;
+    return head + rest.map((line) => `${line}\n`).join('');
+  }
 }
