@@ -117,6 +117,8 @@ export async function expectGoodExchange(verdict: Verdict | null, runtime: RegEx
   const good = verdict!;
   expect(good.runtime).toMatch(runtime);
   expect(good.bodyLength).toBe(BODY_LENGTH);
+  // Two different bodies, or an echo of the wrong one would pass unseen.
+  expect(expected.get).not.toBe(expected.post);
   expect(good.sent).toEqual({ get: expected.get, post: expected.post });
   expect(good.versions.map((v) => v.protocol)).toEqual(['spdy/2', 'spdy/3', 'spdy/3.1']);
   for (const version of good.versions) expectGoodVersion(version);
