@@ -50,3 +50,10 @@ export function versionOfNegotiated(negotiated: string | false | null | undefine
 export function versionOfProtocol(protocol: SpdyProtocol): number {
   return npnGetVersion(protocol);
 }
+
+/** The protocol id for a version constant (PROTO_SPDY3_1 → `spdy/3.1`). */
+export function protocolOfVersion(version: number): SpdyProtocol {
+  const protocol = SPDY_PROTOCOLS.find((p) => npnGetVersion(p) === version);
+  if (protocol === undefined) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `no SPDY protocol has version ${version}`);
+  return protocol;
+}

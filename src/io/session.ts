@@ -64,6 +64,12 @@ export interface SessionOptions {
   dataChunkSize?: number;
   /** Header names and values as UTF-8 (default) or latin1 (lossless bytes, for proxies). */
   headerEncoding?: 'utf8' | 'latin1';
+  /**
+   * Sees every event of the session machine as it happens (frames sent and
+   * received, DATA, stream closes), for tracing (`spdycat -v`). Byte
+   * fields are views valid only during the call.
+   */
+  trace?: (event: SessionEvent, session: SpdySession) => void;
 }
 
 export const DEFAULT_WINDOW = 1 << 20;
@@ -272,6 +278,7 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
   // ---- events from the machine ----
 
   private onEvent(event: SessionEvent): void {
+    this.options.trace?.(event, this);
     switch (event.type) {
       case 'ctrl-recv':
         this.onControl(event.frame);

@@ -43,7 +43,11 @@ export class SpdyStream extends Duplex {
   headers: IncomingHeaders | undefined = undefined;
 
   /** Written chunks not yet handed to the session, each with its write callback. */
-  private readonly pending: Array<{ bytes: Uint8Array; done: (error?: Error | null) => void }> = [];
+  private readonly pending: Array<{ bytes: Uint8Array; length: number; done: (error?: Error | null) => void }> = [];
+  /** Bytes taken by the data source whose write callbacks have not run yet (they run in a microtask). */
+  private handedUncalled = 0;
+  /** The FIN has gone to the data source (READ_EOF): _final has nothing left to do. */
+  private eofHanded = false;
   private finalCallback: ((error?: Error | null) => void) | null = null;
   private writeEnded = false;
   private sourceDeferred = false;
@@ -167,13 +171,13 @@ export class SpdyStream extends Duplex {
       done(new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `stream ${this.id} was ended with its headers: no body can follow`));
       return;
     }
-    this.pending.push({ bytes: chunk, done });
+    this.pending.push({ bytes: chunk, length: chunk.length, done });
     this.wakeSource();
   }
 
   override _final(done: (error?: Error | null) => void): void {
     this.writeEnded = true;
-    if (this.closedBySession || this.noBody) {
+    if (this.closedBySession || this.noBody || this.eofHanded) {
       done();
       return;
     }
@@ -213,7 +217,7 @@ export class SpdyStream extends Duplex {
     this.id = streamId;
     const head = this.pending[0];
     if (head === undefined) {
-      if (!this.writeEnded) {
+      if (!this.isLastWrite()) {
         this.sourceDeferred = true;
         return ERR_DEFERRED;
       }
@@ -225,19 +229,33 @@ export class SpdyStream extends Duplex {
     if (head.bytes.length <= length) {
       bytes = head.bytes;
       this.pending.shift();
-      queueMicrotask(() => head.done());
+      this.handedUncalled += head.length;
+      queueMicrotask(() => {
+        this.handedUncalled -= head.length;
+        head.done();
+      });
     } else {
       bytes = head.bytes.subarray(0, length);
       head.bytes = head.bytes.subarray(length);
     }
-    if (this.pending.length === 0 && this.writeEnded) {
+    if (this.pending.length === 0 && this.isLastWrite()) {
       control.flags = READ_EOF;
       this.finishWriting();
     }
     return bytes;
   }
 
+  /**
+   * True when no more bytes can come: end() was called and every byte the
+   * Writable holds is one we have already taken. Then the last DATA frame
+   * carries FIN instead of an empty frame after it.
+   */
+  private isLastWrite(): boolean {
+    return this.writeEnded || (this.writableEnded && this.writableLength === this.handedUncalled);
+  }
+
   private finishWriting(): void {
+    this.eofHanded = true;
     const done = this.finalCallback;
     this.finalCallback = null;
     if (done !== null) queueMicrotask(() => done());

@@ -12,7 +12,8 @@
  * - PORT must be a whole number from 0 to 65535 (0 picks a free port);
  *   spdyd's strtol took anything.
  * - With --no-tls, a PRIVATE_KEY and CERT are an error (spdyd ignored
- *   them); without it, a key without a certificate says which is missing.
+ *   them); without it, a key without a certificate says which is missing,
+ *   and neither means a self-signed certificate is made (spdyd needs both).
  */
 import { PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1 } from '../../core/constants.js';
 import type { ProtocolVersion } from '../../core/version.js';
@@ -163,8 +164,8 @@ export function parseSpdydArgs(argv: readonly string[]): SpdydOptions | { help: 
       throw new CliUsageError(`--no-tls takes no PRIVATE_KEY or CERT, but '${privateKey}' was given`);
     }
   } else {
-    if (privateKey === undefined) throw new CliUsageError('PRIVATE_KEY and CERT are missing (or give --no-tls)');
-    if (cert === undefined) throw new CliUsageError(`CERT is missing after PRIVATE_KEY '${privateKey}'`);
+    // Without both, spdyd makes a self-signed certificate (ours: spdylay's needs them).
+    if (privateKey !== undefined && cert === undefined) throw new CliUsageError(`CERT is missing after PRIVATE_KEY '${privateKey}'`);
     if (extra !== undefined) throw new CliUsageError(`unexpected argument '${extra}'`);
   }
   return {

@@ -62,10 +62,10 @@ describe('parseSpdydArgs', () => {
     expect(usageError('http', 'k', 'c')).toMatch(/^PORT: 'http' is not a port/);
   });
 
-  it('says what is missing: PORT, the key and certificate, or the certificate after a key', () => {
+  it('says what is missing: PORT, or the certificate after a key; neither key nor certificate asks for a self-signed pair', () => {
     expect(usageError()).toBe('PORT is missing');
     expect(usageError('-v')).toBe('PORT is missing');
-    expect(usageError('3000')).toBe('PRIVATE_KEY and CERT are missing (or give --no-tls)');
+    expect(parse('3000')).toMatchObject({ port: 3000, privateKey: null, cert: null, noTls: false });
     expect(usageError('3000', 'server.key')).toBe("CERT is missing after PRIVATE_KEY 'server.key'");
     expect(usageError('3000', 'k', 'c', 'extra')).toBe("unexpected argument 'extra'");
   });
