@@ -1,51 +1,106 @@
 /**
- * The README's usage example, run as written (its import line aside), so the
- * README cannot drift from the API: a fake socket stands in for a real one,
- * and a server session on the other end answers the request.
+ * The README's examples, run as written (their import lines aside) against
+ * real servers on loopback, so the README cannot drift from the API. Each
+ * example is a ```ts block whose first line is `// example: NAME`; the free
+ * names it uses (url, ca, key, cert, port) are given to it, and what it
+ * logs is checked.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import * as net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as spdylay from '../../src/index.js';
+import { listen, patternBytes, testCertificate, within } from '../helpers/loopback.js';
+import type { Listening } from '../helpers/loopback.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
-function usageExample(): string {
-  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  const example = blocks.find((b) => b.includes("from 'spdylay'"));
-  if (example === undefined) throw new Error('README has no ts example importing spdylay');
-  return example;
+/** The body of the example block NAME, its imports split off. */
+function example(name: string): { code: string; imports: Record<string, unknown> } {
+  const blocks = [...readme.matchAll(/```ts\n\/\/ example: ([\w-]+)\n([\s\S]*?)```/g)];
+  const block = blocks.find((m) => m[1] === name);
+  if (block === undefined) throw new Error(`README has no example named ${name}`);
+  const imports: Record<string, unknown> = {};
+  const code = block[2]!.replace(/import \{([^}]*)\} from '([^']+)';\n/g, (_, names: string, from: string) => {
+    const module: Record<string, unknown> = from === 'spdylay' ? spdylay : from === 'node:net' ? net : {};
+    for (const n of names.split(',').map((s) => s.trim()).filter(Boolean)) {
+      if (!(n in module)) throw new Error(`the README imports ${n} from ${from}, which does not export it`);
+      imports[n] = module[n];
+    }
+    return '';
+  });
+  return { code, imports };
 }
 
-describe('README', () => {
-  it('the usage example runs against a real server session and gets its reply', () => {
-    const code = usageExample();
-    const [, names] = /import \{([^}]*)\} from 'spdylay';/.exec(code)!;
-    const imported = names!.split(',').map((n) => n.trim()).filter(Boolean);
-    const body = code.replace(/import \{[^}]*\} from 'spdylay';/, '');
+/** Runs an example with `given` free names and a console that records; returns its variable `returned`. */
+function run(name: string, given: Record<string, unknown>, returned?: string): { log: string[]; result: unknown } {
+  const { code, imports } = example(name);
+  const log: string[] = [];
+  const fakeConsole = { log: (...args: unknown[]) => log.push(args.map(String).join(' ')) };
+  const names = [...Object.keys(imports), ...Object.keys(given), 'console'];
+  const values = [...Object.values(imports), ...Object.values(given), fakeConsole];
+  const result = new Function(...names, `${code}\nreturn ${returned ?? 'undefined'};`)(...values);
+  return { log, result };
+}
 
-    const server = new spdylay.Session(spdylay.SERVER, spdylay.PROTO_SPDY3_1, {
-      onRequestRecvCb: (s, streamId) => s.submitResponse(streamId, [[':status', '200 OK'], [':version', 'HTTP/1.1']]),
-    });
-    let onData: ((bytes: Uint8Array) => void) | undefined;
-    const socket = {
-      write: (bytes: Uint8Array | null) => {
-        if (bytes !== null) server.memRecv(bytes);
-      },
-      on: (_event: string, listener: (bytes: Uint8Array) => void) => {
-        onData = listener;
-      },
-    };
-    const log: string[] = [];
-    const fakeConsole = { log: (...args: unknown[]) => log.push(args.join(' ')) };
+const until = async (condition: () => boolean, what: string) =>
+  within(
+    (async () => {
+      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+    })(),
+    10_000,
+    what,
+  );
 
-    const run = new Function(...imported, 'socket', 'console', `${body}\nreturn session;`);
-    const session = run(...imported.map((n) => (spdylay as Record<string, unknown>)[n]), socket, fakeConsole) as spdylay.Session;
+describe('README examples', () => {
+  let up: Listening | undefined;
+  afterEach(async () => {
+    up?.server.destroyAll();
+    await up?.server.close();
+    up = undefined;
+  });
 
-    const reply = server.memSend();
-    expect(reply).not.toBeNull();
-    onData!(reply!);
+  it('client: fetches a page over TLS, reads the body, pings, closes', async () => {
+    up = await listen({ tls: true, protocol: 'spdy/3.1' }, (req, res) => res.end(`hello ${req.url}`));
+    const { cert } = await testCertificate();
+    const { log } = run('client', { url: up.url, ca: cert });
+    await until(() => log.some((l) => l.startsWith('ping')), 'client example');
+    expect(log[0]).toBe('status 200 OK');
+    expect(log[1]).toBe('body hello /hello');
+    expect(log[2]).toMatch(/^ping [\d.]+ ms$/);
+  });
+
+  it('server: answers and pushes over TLS', async () => {
+    const { key, cert } = await testCertificate();
+    const { log, result } = run('server', { key, cert }, 'server');
+    const server = result as spdylay.SpdyServer;
+    await until(() => log.length > 0, 'listening');
+    const port = server.address().port;
+    try {
+      const session = spdylay.connect(`https://127.0.0.1:${port}`, { tls: { ca: cert }, protocols: ['spdy/3'] });
+      const pushed = new Promise<string>((resolve) => {
+        session.once('push', (stream: spdylay.PushedStream) => resolve(String(stream.headers?.[':path'])));
+      });
+      const res = await within(spdylay.request(`https://127.0.0.1:${port}/`, { session }), 10_000, 'request');
+      expect(res.text()).toBe('GET / over spdy/3\n');
+      expect(await within(pushed, 10_000, 'push')).toBe('/style.css');
+      await session.close();
+      expect(log[0]).toBe(`listening on ${port}`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sans-io: a Session over a plain socket reads a body far past 64 KiB without stalling', async () => {
+    const body = patternBytes(300 * 1024);
+    up = await listen({ tls: false, protocol: 'spdy/3.1' }, (_req, res) => res.end(body));
+    const { log, result } = run('sans-io', { port: up.port }, 'session');
+    const session = result as spdylay.Session;
+    await until(() => log.some((l) => l.startsWith('closed')), 'sans-io example');
+    await until(() => !session.wantRead() && !session.wantWrite(), 'the session ends');
+    const received = log.filter((l) => l.startsWith('data 1 ')).reduce((n, l) => n + Number(l.split(' ')[2]), 0);
+    expect(received).toBe(body.length);
     expect(log).toContain(`received ${spdylay.SYN_REPLY}`);
-    expect(log).toContain(`closed 1 ${spdylay.OK}`);
-    expect(session.wantWrite()).toBe(false);
+    expect(log.at(-1)).toBe(`closed 1 ${spdylay.OK}`);
+    expect(log.some((l) => l.startsWith('socket error'))).toBe(false);
   });
 });
