@@ -10,6 +10,7 @@ import { CONNECTION_HEADERS, firstValue } from './headers.js';
 import type { IncomingHeaders, OutgoingHeaders } from './headers.js';
 import type { ServerStream } from './server-session.js';
 
+/** The request: a Readable of its body. Emits 'aborted' when the stream closes before its end. */
 export class ServerRequest extends Readable {
   /** `:method` (SPDY/2's `method`). */
   readonly method: string;
@@ -37,9 +38,15 @@ export class ServerRequest extends Readable {
       if (!this.push(chunk)) stream.pause();
     });
     stream.on('end', () => this.push(null));
-    stream.on('error', (error) => this.destroy(error));
+    // As in Node's http2 compatibility layer, a stream's errors (a reset, a
+    // lost connection) are not forwarded: an unhandled 'error' on req or
+    // res would crash a server because a client went away. The request
+    // says 'aborted' and closes instead.
+    stream.on('error', () => {});
     stream.on('close', () => {
-      if (!this.readableEnded) this.destroy();
+      if (this.readableEnded) return;
+      this.emit('aborted');
+      this.destroy();
     });
   }
 
@@ -58,7 +65,6 @@ export class ServerResponse extends Writable {
 
   constructor(readonly stream: ServerStream, readonly req: ServerRequest) {
     super({ highWaterMark: stream.writableHighWaterMark });
-    stream.on('error', (error) => this.destroy(error));
     stream.on('close', () => {
       if (!this.writableFinished) this.destroy();
     });
@@ -123,7 +129,12 @@ export class ServerResponse extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.sendHeaders(false);
-    this.stream.write(chunk, done);
+    this.stream.write(chunk, (error) => {
+      // The stream failed (a reset, a lost connection): the response just
+      // closes, as its request says 'aborted' (see ServerRequest).
+      if (error) this.destroy();
+      done();
+    });
   }
 
   override _final(done: (error?: Error | null) => void): void {

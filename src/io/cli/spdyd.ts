@@ -120,6 +120,8 @@ export async function startServer(options: SpdydOptions, io: ToolOutput): Promis
   });
   let port = 0;
   server.on('stream', (stream: ServerStream) => {
+    // A client that goes away mid-response is not spdyd's error.
+    stream.on('error', () => {});
     void serveStatic(root, stream, port).catch((error: Error) => {
       io.err(`spdyd: stream ${stream.id}: ${error.message}\n`);
       stream.close(INTERNAL_ERROR);
