@@ -9,7 +9,7 @@
  * (`socket`).
  */
 import * as net from 'node:net';
-import type { Duplex, Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { CANCEL, CLIENT, CTRL_FLAG_FIN, ERR_STREAM_ID_NOT_AVAILABLE, PROTO_SPDY2, SpdylayError } from '../core/index.js';
 import { checkedProtocols, versionOfNegotiated, versionOfProtocol } from './alpn.js';
@@ -350,4 +350,4 @@ function firstOf(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export type { IncomingHeaders, OutgoingHeaders, Readable };
+export type { IncomingHeaders, OutgoingHeaders };

@@ -22,7 +22,6 @@ import {
   REFUSED_STREAM,
   SETTINGS,
   SETTINGS_INITIAL_WINDOW_SIZE,
-  SETTINGS_MAX_CONCURRENT_STREAMS,
   SYN_REPLY,
   SYN_STREAM,
   GOAWAY,
@@ -481,4 +480,3 @@ function frameName(type: number): string {
   return FRAME_NAMES[type] ?? `frame type ${type}`;
 }
 
-export { SETTINGS_MAX_CONCURRENT_STREAMS };
