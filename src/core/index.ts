@@ -4,6 +4,7 @@
  */
 export * from './constants.js';
 export * from './errors.js';
+export { statusCodeName, goawayStatusName, errorCodeName, frameTypeName, settingsIdName } from './names.js';
 
 // python-spdylay's API.
 export { Session } from './api/session.js';

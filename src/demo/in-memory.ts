@@ -17,6 +17,7 @@ import {
   Session,
   FLAG_SETTINGS_NONE,
   ID_FLAG_SETTINGS_NONE,
+  statusCodeName,
 } from '../core/index.js';
 import type { NameValue, ReadCallback, SessionOptions } from '../core/index.js';
 import { formatCtrlFrame, formatDataFrame } from '../io/cli/trace.js';
@@ -95,7 +96,7 @@ export function runVersion(name: string, version: number): string[] {
     },
     onStreamCloseCb: (_s, streamId, statusCode) => {
       const response = responses.get(streamId);
-      out.push(`client: stream ${streamId} closed (status ${statusCode}): ${response?.status} ${JSON.stringify(response?.body)}`);
+      out.push(`client: stream ${streamId} closed (${statusCodeName(statusCode)}): ${response?.status} ${JSON.stringify(response?.body)}`);
     },
   });
 

@@ -17,6 +17,7 @@ import {
   SERVER,
   SETTINGS,
   SETTINGS_INITIAL_WINDOW_SIZE,
+  SETTINGS_MAX,
   SYN_REPLY,
   SYN_STREAM,
 } from '../constants.js';
@@ -37,6 +38,7 @@ import { Receiver } from './receive.js';
 import { Sender } from './send.js';
 import type { PreparedFrame } from './send.js';
 import { isValidSettingsId } from './settings.js';
+import { settingsIdName } from '../names.js';
 
 export interface SessionConfig {
   /** How header names and values map to bytes: UTF-8 (default) or latin1 (one byte per character, lossless). */
@@ -351,9 +353,10 @@ export class SessionMachine {
         throw new InvalidArgumentError('each settings entry must be [settingsId, flags, value]');
       }
       const [id, entryFlags, value] = entry;
-      if (!isValidSettingsId(id) || seen.has(id)) {
-        throw new InvalidArgumentError(`settings id ${String(id)} is unknown or repeated`);
+      if (!isValidSettingsId(id)) {
+        throw new InvalidArgumentError(`settings id ${String(id)} is unknown (ids are 1..${SETTINGS_MAX})`);
       }
+      if (seen.has(id)) throw new InvalidArgumentError(`settings id ${settingsIdName(id)} (${id}) is given twice`);
       seen.add(id);
       entries.push([id, checkedFlags(entryFlags), checkedUint32(value, 'settings value')]);
     }

@@ -38,6 +38,7 @@ import {
 import { CallbackFailureError, TemporalCallbackFailureError } from '../errors.js';
 import { encodeControlFrame, encodeDataHead } from '../frame/encoder.js';
 import type { HeaderBlockEncoder } from '../headers/codec.js';
+import { ERROR_CODES } from '../names.js';
 import { MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
 import { GOAWAY_SEND, SessionCore } from './core.js';
 import { nextDataReadLength } from './flow.js';
@@ -279,7 +280,7 @@ export class Sender {
       return null;
     }
     if (typeof result === 'number' || !(result instanceof Uint8Array) || result.length > max) {
-      this.readFailed(item, new CallbackFailureError(`data source for stream ${item.streamId} returned ${describe(result)} (at most ${max} bytes allowed)`));
+      this.readFailed(item, new CallbackFailureError(`data source for stream ${item.streamId} returned ${describe(result)}; it may return at most ${max} bytes, or ERR_DEFERRED`));
       return null;
     }
     const eof = (control.flags & READ_EOF) !== 0;
@@ -355,5 +356,7 @@ function streamWritable(stream: Stream | undefined): number {
 
 function describe(value: unknown): string {
   if (value instanceof Uint8Array) return `${value.length} bytes`;
-  return typeof value === 'number' ? `the number ${value}` : typeof value;
+  if (typeof value !== 'number') return typeof value;
+  const name = ERROR_CODES.get(value);
+  return name === undefined ? `the number ${value}` : `${name} (${value})`;
 }

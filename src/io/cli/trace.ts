@@ -8,18 +8,7 @@
  * when asked. Pure string formatting: no clock and no I/O, so the caller
  * passes the elapsed time and writes the text.
  */
-import {
-  CREDENTIAL,
-  GOAWAY,
-  HEADERS,
-  NOOP,
-  PING,
-  RST_STREAM,
-  SETTINGS,
-  SYN_REPLY,
-  SYN_STREAM,
-  WINDOW_UPDATE,
-} from '../../core/constants.js';
+import { frameTypeName } from '../../core/names.js';
 import {
   GoawayFrame,
   HeadersFrame,
@@ -32,19 +21,6 @@ import {
 } from '../../core/api/frames.js';
 import type { AnyCtrlFrame } from '../../core/api/frames.js';
 import { statusCodeName, strerror } from './codes.js';
-
-const FRAME_NAMES: Record<number, string> = {
-  [SYN_STREAM]: 'SYN_STREAM',
-  [SYN_REPLY]: 'SYN_REPLY',
-  [RST_STREAM]: 'RST_STREAM',
-  [SETTINGS]: 'SETTINGS',
-  [NOOP]: 'NOOP',
-  [PING]: 'PING',
-  [GOAWAY]: 'GOAWAY',
-  [HEADERS]: 'HEADERS',
-  [WINDOW_UPDATE]: 'WINDOW_UPDATE',
-  [CREDENTIAL]: 'CREDENTIAL',
-};
 
 export type Direction = 'send' | 'recv';
 
@@ -73,7 +49,7 @@ function paint(text: string, code: string, style: TraceStyle): string {
 }
 
 function frameName(type: number, direction: Direction, style: TraceStyle): string {
-  const name = FRAME_NAMES[type] ?? `UNKNOWN(${type})`;
+  const name = frameTypeName(type);
   return paint(name, direction === 'send' ? SEND_COLOR : RECV_COLOR, style);
 }
 
