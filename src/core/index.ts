@@ -8,7 +8,7 @@ export { statusCodeName, goawayStatusName, errorCodeName, frameTypeName, setting
 
 // python-spdylay's API.
 export { Session } from './api/session.js';
-export type { SessionCallbacks, SessionOptions, SendCallback, RecvCallback } from './api/session.js';
+export type { SessionCallbacks, SessionOptions, SendCallback, RecvCallback } from './api/options.js';
 export { DataProvider } from './api/data-provider.js';
 export type { ReadCallback, ReadControl } from './api/data-provider.js';
 export {
@@ -27,7 +27,8 @@ export { getNpnProtocols, npnGetVersion } from './api/npn.js';
 
 // The sans-IO machine underneath, for event-driven use (fuzzers, workers, proxies).
 export { SessionMachine } from './session/machine.js';
-export type { SessionConfig, PreparedFrame } from './session/machine.js';
+export type { PreparedFrame } from './session/machine.js';
+export type { SessionConfig } from './session/config.js';
 export type { SessionEvent, SessionEventSink, SessionEventType } from './session/events.js';
 export type { DataSource } from './session/outbound.js';
 

@@ -12,44 +12,16 @@ import { CallbackFailureError, EOFError, InvalidArgumentError } from '../errors.
 import type { NameValue, SettingsEntry } from '../frame/types.js';
 import type { SessionEvent } from '../session/events.js';
 import { SessionMachine } from '../session/machine.js';
-import type { PreparedFrame, SessionConfig } from '../session/machine.js';
+import type { PreparedFrame } from '../session/machine.js';
 import type { DataSource, ReadControl } from '../session/outbound.js';
 import { RECV_CHUNK_SIZE } from '../wire.js';
 import { concatBytes } from '../bytes.js';
 import { DataProvider } from './data-provider.js';
 import { frameFromRecord } from './frames.js';
-import type { AnyCtrlFrame } from './frames.js';
+import { checkedCallbacks } from './options.js';
+import type { SessionCallbacks, SessionOptions } from './options.js';
 
-export type SendCallback = (session: Session, data: Uint8Array) => number | null | undefined;
-export type RecvCallback = (session: Session, length: number) => Uint8Array | null | undefined;
-
-export interface SessionCallbacks {
-  sendCb?: SendCallback;
-  recvCb?: RecvCallback;
-  onCtrlRecvCb?: (session: Session, frame: AnyCtrlFrame) => void;
-  onInvalidCtrlRecvCb?: (session: Session, frame: AnyCtrlFrame, statusCode: number) => void;
-  onDataChunkRecvCb?: (session: Session, flags: number, streamId: number, data: Uint8Array) => void;
-  onDataRecvCb?: (session: Session, flags: number, streamId: number, length: number) => void;
-  beforeCtrlSendCb?: (session: Session, frame: AnyCtrlFrame) => void;
-  onCtrlSendCb?: (session: Session, frame: AnyCtrlFrame) => void;
-  onCtrlNotSendCb?: (session: Session, frame: AnyCtrlFrame, errorCode: number) => void;
-  onDataSendCb?: (session: Session, flags: number, streamId: number, length: number) => void;
-  onStreamCloseCb?: (session: Session, streamId: number, statusCode: number) => void;
-  onRequestRecvCb?: (session: Session, streamId: number) => void;
-  onCtrlRecvParseErrorCb?: (
-    session: Session,
-    type: number,
-    head: Uint8Array,
-    payload: Uint8Array,
-    errorCode: number,
-  ) => void;
-  onUnknownCtrlRecvCb?: (session: Session, head: Uint8Array, payload: Uint8Array) => void;
-}
-
-export interface SessionOptions extends SessionCallbacks {
-  config?: SessionConfig;
-  userData?: unknown;
-}
+export type { SendCallback, RecvCallback, SessionCallbacks, SessionOptions } from './options.js';
 
 /** The frame being written through sendCb, with how much of it is out. */
 interface ActiveFrame {
@@ -64,10 +36,16 @@ export class Session {
   private readonly _userData: unknown;
   private active: ActiveFrame | null = null;
 
-  constructor(side: number, version: number, options: SessionOptions = {}) {
-    this.callbacks = { ...options };
-    this._userData = options.userData ?? null;
-    this.machine = new SessionMachine(side, version, (event) => this.dispatch(event), options.config);
+  /**
+   * Throws InvalidArgumentError for a bad side, options that are not an
+   * object, an unknown option or config key, a callback that is not a
+   * function, or a config value out of range; UnsupportedVersionError for
+   * an unknown version.
+   */
+  constructor(side: number, version: number, options?: SessionOptions) {
+    this.callbacks = checkedCallbacks(options);
+    this._userData = options?.userData ?? null;
+    this.machine = new SessionMachine(side, version, (event) => this.dispatch(event), options?.config);
   }
 
   /** The userData given to the constructor (read-only). */

@@ -24,13 +24,16 @@ import {
 import { EOFError, InvalidArgumentError, SpdylayError, StreamClosedError, UnsupportedVersionError } from '../errors.js';
 import { FrameDecoder } from '../frame/decoder.js';
 import type { HeadersRecord, NameValue, SettingsEntry, SynReplyRecord, SynStreamRecord } from '../frame/types.js';
-import type { HeaderCodec, HeaderEncoding } from '../headers/codec.js';
+import type { HeaderEncoding } from '../headers/codec.js';
 import { createHeaderCodec } from '../headers/spdy-codec.js';
 import { prepareNv } from '../headers/prepare.js';
 import { versionFacts } from '../version.js';
 import type { VersionFacts } from '../version.js';
 import { concatBytes } from '../bytes.js';
-import { DEFAULT_DATA_CHUNK_SIZE, MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
+import { MAX_31BIT } from '../wire.js';
+import { describeValue } from '../option-keys.js';
+import { resolveConfig } from './config.js';
+import type { SessionConfig } from './config.js';
 import { SessionCore } from './core.js';
 import type { SessionEventSink } from './events.js';
 import type { DataSource } from './outbound.js';
@@ -39,32 +42,6 @@ import { Sender } from './send.js';
 import type { PreparedFrame } from './send.js';
 import { isValidSettingsId } from './settings.js';
 import { settingsIdName } from '../names.js';
-
-export interface SessionConfig {
-  /** How header names and values map to bytes: UTF-8 (default) or latin1 (one byte per character, lossless). */
-  headerEncoding?: HeaderEncoding;
-  /** The most a data source is asked for, and so the largest DATA payload sent (default 4096, as spdylay). */
-  dataChunkSize?: number;
-  /** Largest control frame accepted; longer ones are refused as spdylay does (default 2^24-1). */
-  maxControlFrameLength?: number;
-  /** Largest inflated header block accepted (zlib-bomb guard; default: maxControlFrameLength). */
-  maxHeaderBlockSize?: number;
-  /** Send WINDOW_UPDATE automatically as DATA arrives (default true, as spdylay). */
-  autoWindowUpdate?: boolean;
-  /** Replaces the built-in header compression (the seam for a worker pool). */
-  headerCodec?: HeaderCodec;
-  /** memSend() stops adding frames once its buffer holds this many bytes (default 256 KiB). */
-  memSendChunkSize?: number;
-  /**
-   * SPDY/3.1: how many bytes a peer may send beyond the session receive
-   * window before the overrun is a session error (default 0: none). Some
-   * peers miscount by a frame or so; a small allowance keeps them working
-   * without giving up the bound.
-   */
-  sessionWindowOverrunTolerance?: number;
-}
-
-const DEFAULT_MEM_SEND_CHUNK = 256 * 1024;
 
 export class SessionMachine {
   readonly side: typeof CLIENT | typeof SERVER;
@@ -77,29 +54,27 @@ export class SessionMachine {
   /** Bytes memSend produced but could not hand out because a callback threw. */
   private unsent: Uint8Array[] = [];
 
-  constructor(side: number, version: number, sink: SessionEventSink, config: SessionConfig = {}) {
+  constructor(side: number, version: number, sink: SessionEventSink, config?: SessionConfig | null) {
     if (side !== CLIENT && side !== SERVER) throw new InvalidArgumentError('side must be either CLIENT or SERVER');
     const facts = versionFacts(version);
     if (facts === undefined) throw new UnsupportedVersionError(`unsupported SPDY version ${String(version)}`);
+    if (typeof sink !== 'function') throw new InvalidArgumentError(`sink must be a function, got ${describeValue(sink)}`);
     this.side = side;
     this.facts = facts;
-    const dataChunkSize = checkedSize(config.dataChunkSize, DEFAULT_DATA_CHUNK_SIZE, 1, MAX_FRAME_LENGTH, 'dataChunkSize');
-    const maxControlFrameLength = checkedSize(config.maxControlFrameLength, MAX_FRAME_LENGTH, 8, MAX_FRAME_LENGTH, 'maxControlFrameLength');
-    const maxHeaderBlockSize = checkedSize(config.maxHeaderBlockSize, maxControlFrameLength, 8, 0x7fffffff, 'maxHeaderBlockSize');
-    this.headerEncoding = config.headerEncoding ?? 'utf8';
-    this.memSendChunkSize = checkedSize(config.memSendChunkSize, DEFAULT_MEM_SEND_CHUNK, 1, 0x7fffffff, 'memSendChunkSize');
+    const c = resolveConfig(config);
+    this.headerEncoding = c.headerEncoding;
+    this.memSendChunkSize = c.memSendChunkSize;
     const codec =
-      config.headerCodec ??
-      createHeaderCodec({ version, side, encoding: this.headerEncoding, maxInflatedSize: maxHeaderBlockSize });
-    this.core = new SessionCore(side, facts, sink, config.autoWindowUpdate ?? true);
-    this.core.sessionOverrunTolerance = checkedSize(
-      config.sessionWindowOverrunTolerance, 0, 0, MAX_31BIT, 'sessionWindowOverrunTolerance');
-    this.sender = new Sender(this.core, codec.encoder, dataChunkSize);
+      c.headerCodec ??
+      createHeaderCodec({ version, side, encoding: c.headerEncoding, maxInflatedSize: c.maxHeaderBlockSize });
+    this.core = new SessionCore(side, facts, sink, c.autoWindowUpdate);
+    this.core.sessionOverrunTolerance = c.sessionWindowOverrunTolerance;
+    this.sender = new Sender(this.core, codec.encoder, c.dataChunkSize);
     this.decoder = new FrameDecoder({
       facts,
       headers: codec.decoder,
       sink: new Receiver(this.core),
-      maxControlFrameLength,
+      maxControlFrameLength: c.maxControlFrameLength,
     });
   }
 
@@ -380,7 +355,7 @@ export class SessionMachine {
     const s = this.core;
     checkedStreamId(streamId, 'streamId', true);
     if (!Number.isInteger(deltaWindowSize) || deltaWindowSize <= 0 || deltaWindowSize > MAX_31BIT) {
-      throw new InvalidArgumentError(`deltaWindowSize must be 1..2^31-1, got ${String(deltaWindowSize)}`);
+      throw new InvalidArgumentError(`deltaWindowSize must be an integer 1..2^31-1, got ${describeValue(deltaWindowSize)}`);
     }
     if (streamId === 0) {
       const acknowledged = Math.min(deltaWindowSize, s.sessionRecvUnacked);
@@ -459,33 +434,25 @@ export class SessionMachine {
   }
 }
 
-function checkedSize(value: number | undefined, fallback: number, min: number, max: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidArgumentError(`config.${name} must be an integer ${min}..${max}, got ${String(value)}`);
-  }
-  return value;
-}
-
 function checkedFlags(flags: number): number {
   if (!Number.isInteger(flags) || flags < 0 || flags > 0xff) {
-    throw new InvalidArgumentError(`flags must be an integer 0..255, got ${String(flags)}`);
+    throw new InvalidArgumentError(`flags must be an integer 0..255, got ${describeValue(flags)}`);
   }
   return flags;
 }
 
 function checkedStreamId(streamId: number, name: string, zeroAllowed = false): number {
   if (!Number.isInteger(streamId) || streamId < (zeroAllowed ? 0 : 1) || streamId > MAX_31BIT) {
-    throw new InvalidArgumentError(`${name} must be an integer ${zeroAllowed ? 0 : 1}..2^31-1, got ${String(streamId)}`);
+    throw new InvalidArgumentError(`${name} must be an integer ${zeroAllowed ? 0 : 1}..2^31-1, got ${describeValue(streamId)}`);
   }
   return streamId;
 }
 
 function checkedUint32(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new InvalidArgumentError(`${name} must be an integer 0..2^32-1, got ${String(value)}`);
+    throw new InvalidArgumentError(`${name} must be an integer 0..2^32-1, got ${describeValue(value)}`);
   }
   return value;
 }
 
-export type { PreparedFrame };
+export type { PreparedFrame, SessionConfig };

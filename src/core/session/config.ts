@@ -1,0 +1,109 @@
+/**
+ * A session's config: the tunables beside python-spdylay's arguments
+ * (docs/API.md, "Config"), checked and given their defaults once, when the
+ * session is made, so a mistake is reported by the constructor that was
+ * handed it and not by whatever first reads the value.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { HeaderCodec, HeaderEncoding } from '../headers/codec.js';
+import { checkedObject, describeValue, refuseUnknownKeys } from '../option-keys.js';
+import { DEFAULT_DATA_CHUNK_SIZE, MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
+
+export interface SessionConfig {
+  /** How header names and values map to bytes: UTF-8 (default) or latin1 (one byte per character, lossless). */
+  headerEncoding?: HeaderEncoding;
+  /** The most a data source is asked for, and so the largest DATA payload sent (default 4096, as spdylay). */
+  dataChunkSize?: number;
+  /** Largest control frame accepted; longer ones are refused as spdylay does (default 2^24-1). */
+  maxControlFrameLength?: number;
+  /** Largest inflated header block accepted (zlib-bomb guard; default: maxControlFrameLength). */
+  maxHeaderBlockSize?: number;
+  /** Send WINDOW_UPDATE automatically as DATA arrives (default true, as spdylay). */
+  autoWindowUpdate?: boolean;
+  /** Replaces the built-in header compression (the seam for a worker pool). */
+  headerCodec?: HeaderCodec;
+  /** memSend() stops adding frames once its buffer holds this many bytes (default 256 KiB). */
+  memSendChunkSize?: number;
+  /**
+   * SPDY/3.1: how many bytes a peer may send beyond the session receive
+   * window before the overrun is a session error (default 0: none). Some
+   * peers miscount by a frame or so; a small allowance keeps them working
+   * without giving up the bound.
+   */
+  sessionWindowOverrunTolerance?: number;
+}
+
+/** A SessionConfig checked, with every default filled in. */
+export interface ResolvedConfig {
+  readonly headerEncoding: HeaderEncoding;
+  readonly dataChunkSize: number;
+  readonly maxControlFrameLength: number;
+  readonly maxHeaderBlockSize: number;
+  readonly autoWindowUpdate: boolean;
+  /** undefined: the session builds the SPDY codec for its version and side. */
+  readonly headerCodec: HeaderCodec | undefined;
+  readonly memSendChunkSize: number;
+  readonly sessionWindowOverrunTolerance: number;
+}
+
+const DEFAULT_MEM_SEND_CHUNK = 256 * 1024;
+
+// A Record over keyof SessionConfig, so a new option cannot be left out.
+const KNOWN: Record<keyof SessionConfig, true> = {
+  headerEncoding: true,
+  dataChunkSize: true,
+  maxControlFrameLength: true,
+  maxHeaderBlockSize: true,
+  autoWindowUpdate: true,
+  headerCodec: true,
+  memSendChunkSize: true,
+  sessionWindowOverrunTolerance: true,
+};
+const KNOWN_KEYS = Object.keys(KNOWN);
+
+/**
+ * Checks `config` (undefined or null mean all defaults, as python-spdylay's
+ * `config=None`) and fills in the defaults. Throws InvalidArgumentError
+ * naming the first key that is unknown or holds a bad value.
+ */
+export function resolveConfig(config: SessionConfig | null | undefined): ResolvedConfig {
+  const c = checkedObject<SessionConfig>(config ?? undefined, 'config') ?? {};
+  refuseUnknownKeys(c, KNOWN_KEYS, 'config key');
+  const headerEncoding = c.headerEncoding ?? 'utf8';
+  if (headerEncoding !== 'utf8' && headerEncoding !== 'latin1') {
+    throw new InvalidArgumentError(`config.headerEncoding must be 'utf8' or 'latin1', got ${describeValue(headerEncoding)}`);
+  }
+  const autoWindowUpdate = c.autoWindowUpdate ?? true;
+  if (typeof autoWindowUpdate !== 'boolean') {
+    throw new InvalidArgumentError(`config.autoWindowUpdate must be true or false, got ${describeValue(autoWindowUpdate)}`);
+  }
+  const headerCodec = c.headerCodec;
+  if (headerCodec !== undefined && !isCodec(headerCodec)) {
+    throw new InvalidArgumentError(`config.headerCodec must be an object with an encoder and a decoder, got ${describeValue(headerCodec)}`);
+  }
+  const maxControlFrameLength = checkedSize(c.maxControlFrameLength, MAX_FRAME_LENGTH, 8, MAX_FRAME_LENGTH, 'maxControlFrameLength');
+  return {
+    headerEncoding,
+    dataChunkSize: checkedSize(c.dataChunkSize, DEFAULT_DATA_CHUNK_SIZE, 1, MAX_FRAME_LENGTH, 'dataChunkSize'),
+    maxControlFrameLength,
+    maxHeaderBlockSize: checkedSize(c.maxHeaderBlockSize, maxControlFrameLength, 8, 0x7fffffff, 'maxHeaderBlockSize'),
+    autoWindowUpdate,
+    headerCodec,
+    memSendChunkSize: checkedSize(c.memSendChunkSize, DEFAULT_MEM_SEND_CHUNK, 1, 0x7fffffff, 'memSendChunkSize'),
+    sessionWindowOverrunTolerance: checkedSize(c.sessionWindowOverrunTolerance, 0, 0, MAX_31BIT, 'sessionWindowOverrunTolerance'),
+  };
+}
+
+function isCodec(value: unknown): value is HeaderCodec {
+  if (typeof value !== 'object' || value === null) return false;
+  const { encoder, decoder } = value as Partial<HeaderCodec>;
+  return typeof encoder === 'object' && encoder !== null && typeof decoder === 'object' && decoder !== null;
+}
+
+function checkedSize(value: number | undefined, fallback: number, min: number, max: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(`config.${name} must be an integer ${min}..${max}, got ${describeValue(value)}`);
+  }
+  return value;
+}
