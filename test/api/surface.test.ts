@@ -119,3 +119,21 @@ describe('config', () => {
     expect(refusal(() => new SessionMachine(CLIENT, V, undefined as never))).toBe('sink must be a function, got undefined');
   });
 });
+
+describe('DataProvider', () => {
+  it('without a read callback is refused at construction, not when DATA is due', () => {
+    const make = (readCb: unknown) => () => new DataProvider('body', readCb as ReadCallback<string>);
+    expect(refusal(make(undefined))).toBe('DataProvider needs a readCb function, got undefined');
+    expect(refusal(make('read'))).toBe('DataProvider needs a readCb function, got "read"');
+  });
+
+  it('the readCb setter refuses a non-function and keeps the callback it had', () => {
+    const read: ReadCallback<null> = (_s, _id, _len, ctrl) => ((ctrl.flags = 1), new Uint8Array(1));
+    const provider = new DataProvider(null, read);
+    expect(refusal(() => (provider.readCb = null as unknown as ReadCallback<null>))).toBe('DataProvider needs a readCb function, got null');
+    expect(provider.readCb).toBe(read);
+    const other: ReadCallback<null> = () => new Uint8Array(0);
+    provider.readCb = other;
+    expect(provider.readCb).toBe(other);
+  });
+});

@@ -179,11 +179,11 @@ export class Session {
 
   // ---- submit ----
 
-  submitRequest(pri: number, nv: readonly NameValue[], dataPrd?: DataProvider<any> | null, streamUserData?: unknown): void {
+  submitRequest<S>(pri: number, nv: readonly NameValue[], dataPrd?: DataProvider<S> | null, streamUserData?: unknown): void {
     this.machine.submitRequest(pri, nv, this.source(dataPrd), streamUserData);
   }
 
-  submitResponse(streamId: number, nv: readonly NameValue[], dataPrd?: DataProvider<any> | null): void {
+  submitResponse<S>(streamId: number, nv: readonly NameValue[], dataPrd?: DataProvider<S> | null): void {
     this.machine.submitResponse(streamId, nv, this.source(dataPrd));
   }
 
@@ -199,7 +199,7 @@ export class Session {
     this.machine.submitHeaders(flags, streamId, nv);
   }
 
-  submitData(streamId: number, flags: number, dataPrd: DataProvider<any>): void {
+  submitData<S>(streamId: number, flags: number, dataPrd: DataProvider<S>): void {
     const source = this.source(dataPrd);
     if (source === null) throw new InvalidArgumentError('submitData needs a DataProvider');
     this.machine.submitData(streamId, flags, source);
@@ -238,7 +238,7 @@ export class Session {
   }
 
   /** Adapts a DataProvider to the core's DataSource; readCb and source are read per call. */
-  private source(dataPrd: DataProvider<any> | null | undefined): DataSource | null {
+  private source<S>(dataPrd: DataProvider<S> | null | undefined): DataSource | null {
     if (dataPrd === null || dataPrd === undefined) return null;
     if (!(dataPrd instanceof DataProvider) && (typeof dataPrd !== 'object' || typeof (dataPrd as DataProvider).readCb !== 'function')) {
       throw new InvalidArgumentError('dataPrd must be a DataProvider');
