@@ -137,3 +137,28 @@ describe('DataProvider', () => {
     expect(provider.readCb).toBe(other);
   });
 });
+
+describe('priority', () => {
+  it('must be an integer 0..255: a string is refused and shown as one', () => {
+    const s = new Session(CLIENT, V);
+    expect(refusal(() => s.submitRequest('3' as unknown as number, [[':path', '/']]))).toBe(
+      'pri must be an integer 0..255 (above 7, the lowest, it is clamped to 7), got "3"',
+    );
+    expect(refusal(() => s.submitSynStream(0, 256, [[':path', '/']]))).toContain('got 256');
+    expect(new Session(CLIENT, PROTO_SPDY2).getPriLowest()).toBe(3);
+    expect(refusal(() => new Session(CLIENT, PROTO_SPDY2).submitRequest(-1, []))).toContain('clamped to 3), got -1');
+  });
+
+  it('above the lowest is clamped to it, as spdylay does, by submitRequest and submitSynStream alike', () => {
+    for (const { version } of EVERY_VERSION) {
+      const sent: number[] = [];
+      const s = new Session(CLIENT, version, { onCtrlSendCb: (_s, f) => sent.push((f as SynStreamFrame).pri) });
+      s.submitRequest(99, [[':path', '/a']]);
+      s.submitSynStream(CTRL_FLAG_FIN, 99, [[':path', '/b']]);
+      s.submitSynStream(CTRL_FLAG_FIN, 255, [[':path', '/c']]);
+      s.memSend();
+      const lowest = s.getPriLowest();
+      expect(sent).toEqual([lowest, lowest, lowest]);
+    }
+  });
+});

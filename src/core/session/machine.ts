@@ -380,10 +380,14 @@ export class SessionMachine {
   ): void {
     const s = this.core;
     if (s.transportLost) throw new EOFError('the connection is lost: no new stream can be opened');
+    // spdylay takes pri as a uint8_t and clamps a priority lower than the
+    // lowest (a number above getPriLowest()) to the lowest; python-spdylay
+    // refuses what does not fit a uint8_t. Both submitters come through here.
     if (!Number.isInteger(pri) || pri < 0 || pri > 255) {
-      throw new InvalidArgumentError(`priority must be an integer 0..${this.facts.priLowest}, got ${String(pri)}`);
+      throw new InvalidArgumentError(
+        `pri must be an integer 0..255 (above ${this.facts.priLowest}, the lowest, it is clamped to ${this.facts.priLowest}), got ${describeValue(pri)}`,
+      );
     }
-    // spdylay clamps a priority below the lowest to the lowest.
     const clamped = Math.min(pri, this.facts.priLowest);
     const prepared = prepareNv(nv, this.facts, this.headerEncoding);
     // Ids are assigned at send time; refuse now what could never get one
