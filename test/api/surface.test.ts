@@ -162,3 +162,17 @@ describe('priority', () => {
     }
   });
 });
+
+describe('send()', () => {
+  it('without a sendCb is refused, naming sendCb and memSend', () => {
+    const s = new Session(CLIENT, V);
+    expect(refusal(() => s.send())).toBe('send() needs a sendCb; without one, take the bytes from memSend()');
+  });
+
+  it('a sendCb given as null is no sendCb: refused the same way, and the frames wait for memSend()', () => {
+    const s = new Session(CLIENT, V, { sendCb: null } as unknown as SessionOptions);
+    s.submitPing();
+    expect(refusal(() => s.send())).toBe('send() needs a sendCb; without one, take the bytes from memSend()');
+    expect(s.memSend()!.length).toBe(12);
+  });
+});

@@ -493,10 +493,12 @@ describe('failSession', () => {
 });
 
 describe('send / recv / memSend / memSendv / memRecv', () => {
-  it('send() without a sendCb drains the queue as if everything was written', () => {
+  it('send() without a sendCb throws InvalidArgumentError and loses nothing: memSend() still has the frames', () => {
     const s = new Session(CLIENT, V);
     s.submitPing();
-    s.send();
+    expect(() => s.send()).toThrow(InvalidArgumentError);
+    expect(s.wantWrite()).toBe(true);
+    expect(s.memSend()!.length).toBe(12);
     expect(s.wantWrite()).toBe(false);
     expect(s.memSend()).toBeNull();
   });

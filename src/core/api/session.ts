@@ -57,13 +57,15 @@ export class Session {
 
   /**
    * Sends pending frames through sendCb, one frame at a time, until nothing
-   * is left or sendCb would block (returns 0, null or undefined). Without a
-   * sendCb, frames count as written. A partly written frame is resumed by
-   * the next call.
+   * is left or sendCb would block (returns 0, null or undefined). A partly
+   * written frame is resumed by the next call. Without a sendCb it throws
+   * InvalidArgumentError and sends nothing (python-spdylay counts every
+   * frame as written and drops it; memSend() is the way without a sendCb).
    */
   send(): void {
     const m = this.machine;
     const sendCb = this.callbacks.sendCb;
+    if (sendCb === undefined) throw new InvalidArgumentError('send() needs a sendCb; without one, take the bytes from memSend()');
     m.beginSendPass();
     for (;;) {
       let active = this.active;
@@ -73,16 +75,14 @@ export class Session {
         const bytes = frame.payload === null ? frame.head : concatBytes([frame.head, frame.payload], frame.length);
         active = this.active = { frame, bytes, offset: 0 };
       }
-      if (sendCb !== undefined) {
-        const rest = active.bytes.subarray(active.offset);
-        const written = sendCb(this, rest);
-        if (written === null || written === undefined || written === 0) break;
-        if (!Number.isInteger(written) || written < 0 || written > rest.length) {
-          throw new CallbackFailureError(`sendCb returned ${String(written)} for ${rest.length} bytes`);
-        }
-        active.offset += written;
-        if (active.offset < active.bytes.length) continue;
+      const rest = active.bytes.subarray(active.offset);
+      const written = sendCb(this, rest);
+      if (written === null || written === undefined || written === 0) break;
+      if (!Number.isInteger(written) || written < 0 || written > rest.length) {
+        throw new CallbackFailureError(`sendCb returned ${String(written)} for ${rest.length} bytes`);
       }
+      active.offset += written;
+      if (active.offset < active.bytes.length) continue;
       this.active = null;
       m.frameSent(active.frame);
     }
