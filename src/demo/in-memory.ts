@@ -18,6 +18,8 @@ import {
   FLAG_SETTINGS_NONE,
   ID_FLAG_SETTINGS_NONE,
   statusCodeName,
+  SYN_REPLY,
+  SYN_STREAM,
 } from '../core/index.js';
 import type { NameValue, ReadCallback, SessionOptions } from '../core/index.js';
 import { formatCtrlFrame, formatDataFrame } from '../io/cli/trace.js';
@@ -67,7 +69,7 @@ export function runVersion(name: string, version: number): string[] {
   const server: Session = new Session(SERVER, version, {
     ...tracing('server', out),
     onCtrlRecvCb: (_s, frame) => {
-      if ('nv' in frame && frame.frameType === 1) requestBodies.set(frame.streamId, []);
+      if (frame.frameType === SYN_STREAM) requestBodies.set(frame.streamId, []);
     },
     onDataChunkRecvCb: (_s, _flags, streamId, data) => requestBodies.get(streamId)?.push(data.slice()),
     onRequestRecvCb: (s, streamId) => {
@@ -85,7 +87,7 @@ export function runVersion(name: string, version: number): string[] {
   const client: Session = new Session(CLIENT, version, {
     ...tracing('client', out),
     onCtrlRecvCb: (_s, frame) => {
-      if (frame.frameType === 2 && 'nv' in frame) {
+      if (frame.frameType === SYN_REPLY) {
         const status = frame.nv.find(([n]) => n === ':status')?.[1] ?? '?';
         responses.set(frame.streamId, { status, body: '' });
       }

@@ -176,3 +176,15 @@ describe('send()', () => {
     expect(s.memSend()!.length).toBe(12);
   });
 });
+
+describe('SessionMachine frame hand-off', () => {
+  it('frameSent() refuses a frame nextFrame() did not hand out, and the same frame twice', () => {
+    const m = new SessionMachine(CLIENT, V, () => {});
+    m.submitPing();
+    const frame = m.nextFrame()!;
+    const forged = { head: frame.head, payload: null, length: frame.length };
+    expect(refusal(() => m.frameSent(forged))).toBe('frameSent() takes the frame nextFrame() last returned, once');
+    m.frameSent(frame);
+    expect(refusal(() => m.frameSent(frame))).toBe('frameSent() takes the frame nextFrame() last returned, once');
+  });
+});

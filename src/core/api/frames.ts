@@ -30,9 +30,15 @@ import type {
   WindowUpdateRecord,
 } from '../frame/types.js';
 
+/**
+ * The base of the frame classes. Each subclass narrows `frameType` to its
+ * constant, so AnyCtrlFrame is a union discriminated by it:
+ * `if (frame.frameType === SYN_REPLY) frame.nv` type-checks.
+ */
 export class CtrlFrame {
   /** The wire version: 2, or 3 for SPDY/3 and SPDY/3.1. */
   readonly version: number;
+  /** The control frame type (SYN_STREAM … WINDOW_UPDATE); frameTypeName() names it. */
   readonly frameType: number;
   readonly flags: number;
   /** Payload length on the wire (after compression); 0 for a frame not yet encoded. */
@@ -47,6 +53,7 @@ export class CtrlFrame {
 }
 
 export class SynStreamFrame extends CtrlFrame {
+  declare readonly frameType: typeof SYN_STREAM;
   readonly streamId: number;
   readonly assocStreamId: number;
   readonly pri: number;
@@ -63,6 +70,7 @@ export class SynStreamFrame extends CtrlFrame {
 }
 
 export class SynReplyFrame extends CtrlFrame {
+  declare readonly frameType: typeof SYN_REPLY;
   readonly streamId: number;
   readonly nv: NameValue[];
   constructor(record: SynReplyRecord) {
@@ -73,6 +81,7 @@ export class SynReplyFrame extends CtrlFrame {
 }
 
 export class HeadersFrame extends CtrlFrame {
+  declare readonly frameType: typeof HEADERS;
   readonly streamId: number;
   readonly nv: NameValue[];
   constructor(record: HeadersRecord) {
@@ -83,6 +92,7 @@ export class HeadersFrame extends CtrlFrame {
 }
 
 export class RstStreamFrame extends CtrlFrame {
+  declare readonly frameType: typeof RST_STREAM;
   readonly streamId: number;
   readonly statusCode: number;
   constructor(record: RstStreamRecord) {
@@ -93,6 +103,7 @@ export class RstStreamFrame extends CtrlFrame {
 }
 
 export class SettingsFrame extends CtrlFrame {
+  declare readonly frameType: typeof SETTINGS;
   readonly iv: SettingsEntry[];
   constructor(record: SettingsRecord) {
     super(record);
@@ -101,6 +112,7 @@ export class SettingsFrame extends CtrlFrame {
 }
 
 export class PingFrame extends CtrlFrame {
+  declare readonly frameType: typeof PING;
   readonly uniqueId: number;
   constructor(record: PingRecord) {
     super(record);
@@ -109,6 +121,7 @@ export class PingFrame extends CtrlFrame {
 }
 
 export class GoawayFrame extends CtrlFrame {
+  declare readonly frameType: typeof GOAWAY;
   readonly lastGoodStreamId: number;
   readonly statusCode: number;
   constructor(record: GoawayRecord) {
@@ -119,6 +132,7 @@ export class GoawayFrame extends CtrlFrame {
 }
 
 export class WindowUpdateFrame extends CtrlFrame {
+  declare readonly frameType: typeof WINDOW_UPDATE;
   readonly streamId: number;
   readonly deltaWindowSize: number;
   constructor(record: WindowUpdateRecord) {

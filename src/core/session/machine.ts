@@ -39,9 +39,20 @@ import type { SessionEventSink } from './events.js';
 import type { DataSource } from './outbound.js';
 import { Receiver } from './receive.js';
 import { Sender } from './send.js';
-import type { PreparedFrame } from './send.js';
+import type { PreparedFrame as SenderFrame } from './send.js';
 import { isValidSettingsId } from './settings.js';
 import { settingsIdName } from '../names.js';
+
+/**
+ * A frame nextFrame() prepared: its bytes are `head`, then `payload` (DATA
+ * only: a view of what the data source returned, never copied), `length`
+ * in all. Hand it back to frameSent() once all of it is written.
+ */
+export interface PreparedFrame {
+  readonly head: Uint8Array;
+  readonly payload: Uint8Array | null;
+  readonly length: number;
+}
 
 export class SessionMachine {
   readonly side: typeof CLIENT | typeof SERVER;
@@ -53,6 +64,8 @@ export class SessionMachine {
   private readonly headerEncoding: HeaderEncoding;
   /** Bytes memSend produced but could not hand out because a callback threw. */
   private unsent: Uint8Array[] = [];
+  /** The frame nextFrame() handed out and frameSent() has not taken back. */
+  private handedOut: SenderFrame | null = null;
 
   constructor(side: number, version: number, sink: SessionEventSink, config?: SessionConfig | null) {
     if (side !== CLIENT && side !== SERVER) throw new InvalidArgumentError('side must be either CLIENT or SERVER');
@@ -143,11 +156,16 @@ export class SessionMachine {
    * of it has been written, and beginSendPass() at the start of each pass.
    */
   nextFrame(): PreparedFrame | null {
-    return this.sender.next();
+    const frame = this.sender.next();
+    this.handedOut = frame;
+    return frame;
   }
 
   frameSent(frame: PreparedFrame): void {
-    this.sender.sent(frame);
+    const sent = this.handedOut;
+    if (sent === null || frame !== sent) throw new InvalidArgumentError('frameSent() takes the frame nextFrame() last returned, once');
+    this.handedOut = null;
+    this.sender.sent(sent);
   }
 
   beginSendPass(): void {
@@ -459,4 +477,4 @@ function checkedUint32(value: number, name: string): number {
   return value;
 }
 
-export type { PreparedFrame, SessionConfig };
+export type { SessionConfig };
