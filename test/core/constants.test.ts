@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as core from '../../src/core/index.js';
 
-// Values from spdylay's spdylay.h, as listed in shared/spec/wire-format.md.
+// Values from spdylay's spdylay.h.
 const expected: Record<string, number> = {
   CLIENT: 1, SERVER: 2, PROTO_SPDY2: 2, PROTO_SPDY3: 3, PROTO_SPDY3_1: 4, READ_EOF: 1,
   SYN_STREAM: 1, SYN_REPLY: 2, RST_STREAM: 3, SETTINGS: 4, NOOP: 5, PING: 6, GOAWAY: 7,

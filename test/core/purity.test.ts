@@ -1,6 +1,6 @@
 /**
- * src/core is pure (STYLE.md §1): no Node built-ins, no timers, no clock, no
- * randomness, so it runs in browsers, Deno, Bun and workers and replays
+ * src/core is pure: no Node built-ins, no timers, no clock, no randomness,
+ * so it runs in browsers, Deno, Bun and workers and replays
  * deterministically. Comments are stripped before the scan, so prose may
  * still mention these names.
  */

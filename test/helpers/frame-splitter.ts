@@ -106,7 +106,7 @@ export function goawayFields(frame: RawFrame): { lastGoodStreamId: number; statu
   };
 }
 
-/** SETTINGS entries as [id, flags, value]; SPDY/2 writes the id little-endian (see the wire-format notes). */
+/** SETTINGS entries as [id, flags, value]; SPDY/2 writes the id little-endian. */
 export function settingsEntries(frame: RawFrame): Array<[number, number, number]> {
   const p = frame.payload;
   const count = u32(p, 0);

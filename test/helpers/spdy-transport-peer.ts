@@ -5,8 +5,7 @@
  * driven by session-pump.ts) on the other, and a wire tap on each
  * direction. No sockets and no network.
  *
- * Harness-only fixes for the peer (see the shared PEERS notes), never
- * shipped:
+ * Harness-only fixes for the peer, never shipped:
  * - obuf 1.1.2's OffsetBuffer.take() is patched at run time
  *   (installObufPatch, the benchmark's peer patch) before any connection
  *   exists: unpatched on Node 20, a long-lived spdy-transport connection
@@ -211,8 +210,8 @@ export const WIDE_WINDOW = 0x7fffffff;
  *   INVALID_STREAM, which overtakes the queued FIN (its control frames jump
  *   the DATA queue), so a stream whose body arrived whole is reset. With
  *   windows this wide we never send a stream WINDOW_UPDATE.
- * - in spdy/3.1 that FIN also waits for session window (PEERS notes), so the
- *   above happens whenever its session window runs out at a body's end.
+ * - in spdy/3.1 that FIN also waits for session window, so the above
+ *   happens whenever its session window runs out at a body's end.
  */
 
 export interface PairOptions {

@@ -76,7 +76,7 @@
  *     the frame with the session's layout and feed its block to the codec,
  *     so later header blocks still inflate.
  * [2] spdy-transport sends an 8-byte GOAWAY in SPDY/2 (last-good-stream-id
- *     and a status, SPDY/3's layout; shared/PEERS.md). spdylay refuses it as
+ *     and a status, SPDY/3's layout). spdylay refuses it as
  *     INVALID_FRAME and answers with its own GOAWAY, so a spdy/2 session with
  *     that peer could never close cleanly. We accept both lengths in SPDY/2
  *     (reading the status from the 8-byte form) and still send the draft's

@@ -1,5 +1,5 @@
 /**
- * Unpacking the uncompressed name/value block (wire-format.md §4):
+ * Unpacking the uncompressed name/value block (draft 3 §2.6.10):
  *
  *   count N | N x ( name length | name bytes | value length | value bytes )
  *

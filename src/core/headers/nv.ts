@@ -285,7 +285,7 @@ export function splitNv(nv: readonly NameValue[]): NameValue[] {
   return out;
 }
 
-/** SPDY/3 name -> SPDY/2 wire name (wire-format.md §5, spdylay's spdylay_nv_3to2 table). */
+/** SPDY/3 name -> SPDY/2 wire name (spdylay's spdylay_nv_3to2 table). */
 function nameTo2(name: string): string | undefined {
   switch (name) {
     case ':host':

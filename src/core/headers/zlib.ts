@@ -2,7 +2,7 @@
  * The two zlib streams of a session's header compression, on pako's
  * low-level API: one deflate stream for every block sent, one inflate stream
  * for every block received, each continuing for the session's lifetime with
- * the version's preset dictionary (wire-format.md §4).
+ * the version's preset dictionary (draft 3 §2.6.10.1).
  *
  * Settings are spdylay's (spdylay_zlib.c): window bits 11, memLevel 1,
  * default strategy, compression level 9 on a server and 0 (stored blocks)
