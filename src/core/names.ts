@@ -77,7 +77,8 @@ function nameOr(table: ReadonlyMap<number, string>, code: number, family: string
   return table.get(code) ?? `UNKNOWN_${family}(${String(code)})`;
 }
 
-const STATUS_CODES = byValue({
+/** @internal Exported for the CLI's strstatus, which has its own words for an unknown code. */
+export const STATUS_CODES = byValue({
   OK,
   PROTOCOL_ERROR,
   INVALID_STREAM,

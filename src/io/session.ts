@@ -33,7 +33,7 @@ import type {
   SessionEvent,
   SettingsEntry,
 } from '../core/index.js';
-import { errorCodeName, statusCodeName } from '../core/names.js';
+import { errorCodeName, frameTypeName, statusCodeName } from '../core/names.js';
 import { Driver } from './driver.js';
 import type { DriverOptions } from './driver.js';
 import { SpdyError, goawayError } from './errors.js';
@@ -304,10 +304,10 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
         this.onStreamClose(event.streamId, event.statusCode);
         return;
       case 'invalid-ctrl-recv':
-        this.problem(`invalid ${frameName(event.frame.type)} frame (${statusCodeName(event.statusCode)})`);
+        this.problem(`invalid ${frameTypeName(event.frame.type)} frame (${statusCodeName(event.statusCode)})`);
         return;
       case 'ctrl-recv-parse-error':
-        this.problem(`unparsable ${frameName(event.frameType)} frame (${errorCodeName(event.errorCode)})`);
+        this.problem(`unparsable ${frameTypeName(event.frameType)} frame (${errorCodeName(event.errorCode)})`);
         return;
       case 'data-send':
       case 'request-recv':
@@ -473,10 +473,3 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
 /** The SYN_STREAM record, as the machine reports it. */
 export type SynStreamRecord = Extract<ControlFrameRecord, { type: typeof SYN_STREAM }>;
 type SynReplyRecord = Extract<ControlFrameRecord, { type: typeof SYN_REPLY }>;
-
-const FRAME_NAMES = ['DATA', 'SYN_STREAM', 'SYN_REPLY', 'RST_STREAM', 'SETTINGS', 'NOOP', 'PING', 'GOAWAY', 'HEADERS', 'WINDOW_UPDATE', 'CREDENTIAL'];
-
-function frameName(type: number): string {
-  return FRAME_NAMES[type] ?? `frame type ${type}`;
-}
-

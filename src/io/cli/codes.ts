@@ -5,7 +5,6 @@
  * not know.
  */
 import {
-  CANCEL,
   ERR_CALLBACK_FAILURE,
   ERR_DEFERRED,
   ERR_DEFERRED_DATA_EXIST,
@@ -30,37 +29,12 @@ import {
   ERR_UNSUPPORTED_VERSION,
   ERR_WOULDBLOCK,
   ERR_ZLIB,
-  FLOW_CONTROL_ERROR,
-  FRAME_TOO_LARGE,
-  INTERNAL_ERROR,
-  INVALID_CREDENTIALS,
-  INVALID_STREAM,
-  OK,
-  PROTOCOL_ERROR,
-  REFUSED_STREAM,
-  STREAM_ALREADY_CLOSED,
-  STREAM_IN_USE,
-  UNSUPPORTED_VERSION,
 } from '../../core/constants.js';
-
-const STATUS_NAMES = new Map<number, string>([
-  [OK, 'OK'],
-  [PROTOCOL_ERROR, 'PROTOCOL_ERROR'],
-  [INVALID_STREAM, 'INVALID_STREAM'],
-  [REFUSED_STREAM, 'REFUSED_STREAM'],
-  [UNSUPPORTED_VERSION, 'UNSUPPORTED_VERSION'],
-  [CANCEL, 'CANCEL'],
-  [INTERNAL_ERROR, 'INTERNAL_ERROR'],
-  [FLOW_CONTROL_ERROR, 'FLOW_CONTROL_ERROR'],
-  [STREAM_IN_USE, 'STREAM_IN_USE'],
-  [STREAM_ALREADY_CLOSED, 'STREAM_ALREADY_CLOSED'],
-  [INVALID_CREDENTIALS, 'INVALID_CREDENTIALS'],
-  [FRAME_TOO_LARGE, 'FRAME_TOO_LARGE'],
-]);
+import { STATUS_CODES } from '../../core/names.js';
 
 /** The name of a RST_STREAM status code, as `[INVALID; status=...]` shows it. */
 export function statusCodeName(statusCode: number): string {
-  return STATUS_NAMES.get(statusCode) ?? 'Unknown status code';
+  return STATUS_CODES.get(statusCode) ?? 'Unknown status code';
 }
 
 const ERROR_TEXTS = new Map<number, string>([
