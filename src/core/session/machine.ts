@@ -269,7 +269,7 @@ export class SessionMachine {
     if (s.autoWindowUpdate) throw new InvalidArgumentError('consume() needs config.autoWindowUpdate = false');
     checkedStreamId(streamId, 'streamId', true);
     if (!Number.isInteger(length) || length < 0 || length > MAX_31BIT) {
-      throw new InvalidArgumentError(`length must be an integer 0..2^31-1, got ${String(length)}`);
+      throw new InvalidArgumentError(`length must be an integer 0..2^31-1, got ${describeValue(length)}`);
     }
     if (length === 0 || s.transportLost || !s.facts.streamFlowControl) return;
     if (s.facts.sessionFlowControl) s.consumeSessionWindow(length);
