@@ -15,12 +15,21 @@
  *   echoes, RST_STREAMs) pass a bound, so a peer that sends but never reads
  *   cannot grow our queue without end.
  *
+ * Bad input (see FrameWatch): the peer's first frame must be a control
+ * frame of the session's version, and a control frame must arrive whole
+ * within frameTimeout of its first byte. Otherwise the session fails with
+ * GOAWAY PROTOCOL_ERROR, the reason goes to onProtocolViolation, and
+ * nothing more the peer sends is read.
+ *
  * Only documented public APIs of Node's streams are used (no handles, no
  * internals), so any Duplex works: net and TLS sockets, a socket handed
  * over by an HTTP 'upgrade', an in-memory pair.
  */
 import type { Duplex } from 'node:stream';
+import { GOAWAY_PROTOCOL_ERROR } from '../core/index.js';
 import type { SessionMachine } from '../core/index.js';
+import { describeForeignBytes } from './foreign-bytes.js';
+import { FrameWatch } from './frame-watch.js';
 
 export interface DriverHooks {
   /** The transport is gone; called once, just before the session is told (so its events can say why). */
@@ -29,6 +38,12 @@ export interface DriverHooks {
   onClose(error: Error | null): void;
   /** The socket was idle for the idle timeout. */
   onTimeout(): void;
+  /**
+   * The peer broke a rule the machine cannot check (it does not speak SPDY,
+   * or a control frame stalled); `reason` says what it did. The driver
+   * fails the session with GOAWAY PROTOCOL_ERROR right after this call.
+   */
+  onProtocolViolation(reason: string): void;
 }
 
 export interface DriverOptions {
@@ -38,12 +53,18 @@ export interface DriverOptions {
   closeTimeout: number;
   /** Frames queued while the socket cannot take them, past which reading pauses. */
   maxQueuedWhileBlocked: number;
+  /**
+   * How long a control frame may take to arrive whole, from its first byte,
+   * in ms (0: no limit). Not counted while reading is paused on our side.
+   */
+  frameTimeout: number;
 }
 
 export const DEFAULT_DRIVER_OPTIONS: DriverOptions = {
   idleTimeout: 0,
   closeTimeout: 5000,
   maxQueuedWhileBlocked: 1000,
+  frameTimeout: 30_000,
 };
 
 export class Driver {
@@ -57,13 +78,21 @@ export class Driver {
   private error: Error | null = null;
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
   private lost = false;
+  private readonly watch: FrameWatch;
+  /** The peer broke a rule: the session is failing and its input is dropped. */
+  private violated = false;
+  private stallTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The frame (FrameWatch's index) stallTimer is timing; -1 for none. */
+  private stallFrame = -1;
 
   constructor(
     readonly socket: Duplex,
     private readonly machine: SessionMachine,
     private readonly hooks: DriverHooks,
     private readonly options: DriverOptions = DEFAULT_DRIVER_OPTIONS,
-  ) {}
+  ) {
+    this.watch = new FrameWatch(machine.facts.wireVersion);
+  }
 
   /** Starts the loop; `head` holds bytes already read from the socket (an upgrade's head). */
   start(head?: Uint8Array): void {
@@ -99,12 +128,18 @@ export class Driver {
 
   /** Pauses reading until a matching releaseReading(). */
   holdReading(): void {
-    if (this.readHolds++ === 0 && !this.queueHold) this.socket.pause();
+    if (this.readHolds++ === 0 && !this.queueHold) {
+      this.socket.pause();
+      this.timeStalls();
+    }
   }
 
   releaseReading(): void {
     if (this.readHolds === 0) return;
-    if (--this.readHolds === 0 && !this.queueHold && !this.closed) this.socket.resume();
+    if (--this.readHolds === 0 && !this.queueHold && !this.closed) {
+      this.socket.resume();
+      this.timeStalls();
+    }
   }
 
   /**
@@ -130,6 +165,14 @@ export class Driver {
   };
 
   private receive(chunk: Uint8Array): void {
+    if (this.violated) return;
+    const watch = this.watch;
+    if (watch.firstFrame !== 'spdy' || this.options.frameTimeout > 0) watch.scan(chunk);
+    if (watch.firstFrame === 'foreign') {
+      const version = this.machine.facts.wireVersion;
+      this.violation(`the peer does not speak SPDY/${version}: it sent ${describeForeignBytes(watch.openingBytes, version)}`);
+      return;
+    }
     try {
       this.machine.memRecv(chunk);
     } catch (error) {
@@ -140,7 +183,53 @@ export class Driver {
       this.queueHold = true;
       this.socket.pause();
     }
+    this.timeStalls();
     this.flushSoon();
+  }
+
+  /** Fails the session for something the peer did: GOAWAY PROTOCOL_ERROR, then nothing more is read. */
+  private violation(reason: string): void {
+    if (this.violated || this.closed) return;
+    this.violated = true;
+    this.clearStallTimer();
+    this.hooks.onProtocolViolation(reason);
+    try {
+      this.machine.failSession(GOAWAY_PROTOCOL_ERROR);
+    } catch (error) {
+      this.destroy(asError(error));
+      return;
+    }
+    // A peer that reads neither our GOAWAY nor closes must not hold the socket.
+    this.armCloseTimer();
+    this.flushSoon();
+  }
+
+  /**
+   * Times the control frame the peer left incomplete, from its first byte
+   * (a trickle of bytes does not restart the clock); a timer runs only
+   * while we read, since a paused socket stalls the peer too.
+   */
+  private timeStalls(): void {
+    if (this.options.frameTimeout <= 0 || this.violated || this.closed) return;
+    const paused = this.readHolds > 0 || this.queueHold;
+    const pending = paused ? -1 : this.watch.pendingControlFrame;
+    if (pending === this.stallFrame) return;
+    this.clearStallTimer();
+    if (pending < 0) return;
+    this.stallFrame = pending;
+    this.stallTimer = setTimeout(this.onFrameStalled, this.options.frameTimeout);
+    this.stallTimer.unref?.();
+  }
+
+  private readonly onFrameStalled = (): void => {
+    this.stallTimer = null;
+    this.violation(`${this.watch.describePending()} did not arrive whole within ${this.options.frameTimeout} ms`);
+  };
+
+  private clearStallTimer(): void {
+    if (this.stallTimer !== null) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+    this.stallFrame = -1;
   }
 
   private readonly flush = (): void => {
@@ -175,7 +264,10 @@ export class Driver {
     this.waitingDrain = false;
     if (this.queueHold) {
       this.queueHold = false;
-      if (this.readHolds === 0 && !this.closed) this.socket.resume();
+      if (this.readHolds === 0 && !this.closed) {
+        this.socket.resume();
+        this.timeStalls();
+      }
     }
     this.flush();
   };
@@ -190,6 +282,11 @@ export class Driver {
     // unread bytes would make the kernel reset the connection, and the peer
     // could lose the last frames we wrote. A peer that never closes is cut
     // off after closeTimeout.
+    this.armCloseTimer();
+  }
+
+  private armCloseTimer(): void {
+    if (this.closeTimer !== null || this.closed) return;
     this.closeTimer = setTimeout(() => this.socket.destroy(), this.options.closeTimeout);
     this.closeTimer.unref?.();
   }
@@ -212,6 +309,7 @@ export class Driver {
     if (this.closed) return;
     this.closed = true;
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
+    this.clearStallTimer();
     const socket = this.socket;
     socket.off('data', this.onData);
     socket.off('end', this.onEnd);

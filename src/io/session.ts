@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import {
   CANCEL,
   GOAWAY_OK,
+  GOAWAY_PROTOCOL_ERROR,
   HEADERS,
   OK,
   PING,
@@ -37,6 +38,7 @@ import { errorCodeName, frameTypeName, statusCodeName } from '../core/names.js';
 import { Driver } from './driver.js';
 import type { DriverOptions } from './driver.js';
 import { SpdyError, goawayError } from './errors.js';
+import { frameName } from './frame-names.js';
 import { fromNv } from './headers.js';
 import type { SpdyProtocol } from './alpn.js';
 import type { SpdyStream, StreamOwner } from './stream.js';
@@ -59,6 +61,22 @@ export interface SessionOptions {
   sessionWindowOverrunTolerance?: number;
   /** Close the connection after this many ms without a byte either way (0: never). */
   idleTimeout?: number;
+  /**
+   * The largest control frame payload accepted (default 64 KiB, the limit
+   * nghttp2's proxy sets on its spdylay sessions; spdylay's own is 16 MiB).
+   * A longer frame is refused as spdylay refuses it (a header frame's
+   * stream with RST_STREAM FRAME_TOO_LARGE); inflated header blocks are
+   * held to the same size. The core's default is 2^24-1; a socket needs a
+   * bound a peer cannot make us buffer past.
+   */
+  maxControlFrameLength?: number;
+  /**
+   * How long a control frame may take to arrive whole, from its first
+   * byte, in ms (default 30000; 0: no limit). A peer that announces a
+   * frame and then goes silent (or trickles it) fails the session with
+   * GOAWAY PROTOCOL_ERROR. DATA is not timed.
+   */
+  frameTimeout?: number;
   /** Largest DATA payload we send (default 16 KiB). */
   dataChunkSize?: number;
   /** Header names and values as UTF-8 (default) or latin1 (lossless bytes, for proxies). */
@@ -73,6 +91,8 @@ export interface SessionOptions {
 
 export const DEFAULT_WINDOW = 1 << 20;
 export const DEFAULT_SESSION_WINDOW = 16 << 20;
+export const DEFAULT_MAX_CONTROL_FRAME_LENGTH = 64 * 1024;
+export const DEFAULT_FRAME_TIMEOUT = 30_000;
 const DEFAULT_OVERRUN_TOLERANCE = 64 * 1024;
 const DEFAULT_DATA_CHUNK = 16 * 1024;
 const LARGEST_WINDOW = 0x7fffffff;
@@ -216,6 +236,7 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
       dataChunkSize: o.dataChunkSize ?? DEFAULT_DATA_CHUNK,
       sessionWindowOverrunTolerance: o.sessionWindowOverrunTolerance ?? DEFAULT_OVERRUN_TOLERANCE,
       headerEncoding: o.headerEncoding ?? 'utf8',
+      maxControlFrameLength: o.maxControlFrameLength ?? DEFAULT_MAX_CONTROL_FRAME_LENGTH,
     };
     this.version = version;
     this.protocol = protocol;
@@ -231,6 +252,7 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
         },
         onClose: (error) => this.onTransportClosed(error),
         onTimeout: () => this.onIdle(),
+        onProtocolViolation: (reason) => this.onProtocolViolation(reason),
       },
       this.driverOptions(),
     );
@@ -254,7 +276,12 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
   }
 
   protected driverOptions(): DriverOptions {
-    return { idleTimeout: this.options.idleTimeout ?? 0, closeTimeout: 5000, maxQueuedWhileBlocked: 1000 };
+    return {
+      idleTimeout: this.options.idleTimeout ?? 0,
+      closeTimeout: 5000,
+      maxQueuedWhileBlocked: 1000,
+      frameTimeout: this.options.frameTimeout ?? DEFAULT_FRAME_TIMEOUT,
+    };
   }
 
   protected flush(): void {
@@ -421,6 +448,16 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
   private problem(message: string): void {
     this.lastProblem = message;
     this.emit('frameError', message);
+  }
+
+  /**
+   * The driver caught the peer breaking a rule and is failing the session:
+   * the reason is the session's error from now on, even if the GOAWAY
+   * never gets out.
+   */
+  private onProtocolViolation(reason: string): void {
+    this.problem(reason);
+    this.error ??= goawayError(GOAWAY_PROTOCOL_ERROR, true, reason);
   }
 
   // ---- PING ----
