@@ -18,6 +18,7 @@ export function describeForeignBytes(opening: Uint8Array, wireVersion: number): 
   if (TLS_RECORD_TYPES.has(opening[0]!) && opening.length >= 2 && opening[1] === 3) {
     return 'a TLS record (this side speaks SPDY without TLS)';
   }
+  if (isHttp2Settings(opening)) return "an HTTP/2 SETTINGS frame (an HTTP/2 server's preface)";
   const line = firstTextLine(opening);
   if (line !== null) return `"${line}"`;
   if ((opening[0]! & 0x80) !== 0 && opening.length >= 2) {
@@ -34,6 +35,16 @@ function startsWithText(bytes: Uint8Array, text: string, minimum: number): boole
   if (n < minimum) return false;
   for (let i = 0; i < n; i++) if (bytes[i] !== text.charCodeAt(i)) return false;
   return true;
+}
+
+/**
+ * An HTTP/2 frame head of type SETTINGS on stream 0 with a whole number of
+ * 6-byte entries: what an HTTP/2 server sends first.
+ */
+function isHttp2Settings(bytes: Uint8Array): boolean {
+  if (bytes.length < 9 || bytes[3] !== 4 || (bytes[4]! & 0xfe) !== 0) return false;
+  const length = (bytes[0]! << 16) | (bytes[1]! << 8) | bytes[2]!;
+  return length % 6 === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0 && bytes[8] === 0;
 }
 
 /** The first line when the bytes start with printable ASCII text (an HTTP/1.x request or response). */
