@@ -55,28 +55,40 @@ export async function spdyd(argv: readonly string[], io: ToolOutput = processOut
     io.err(`${spdydUsage()}${error.message}\n`);
     return 1;
   }
-  let server: SpdyServer;
+  // The signal handlers go in before the server starts: whoever reads
+  // "listening on" may send SIGTERM at once, and must get the graceful end.
+  let server: SpdyServer | null = null;
+  let stopRequested = false;
+  let finish: (status: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  const stop = (): void => {
+    if (server === null) {
+      stopRequested = true;
+      return;
+    }
+    const running = server;
+    const cut = setTimeout(() => running.destroyAll(), SHUTDOWN_GRACE_MS);
+    cut.unref();
+    void running.close().then(() => {
+      clearTimeout(cut);
+      finish(0);
+    });
+  };
+  if (signals) {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
   try {
     server = await startServer(options, io);
   } catch (error) {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     io.err(`spdyd: ${(error as Error).message}\n`);
     return 1;
   }
-  return new Promise<number>((resolve) => {
-    const stop = (): void => {
-      const cut = setTimeout(() => server.destroyAll(), SHUTDOWN_GRACE_MS);
-      cut.unref();
-      void server.close().then(() => {
-        clearTimeout(cut);
-        resolve(0);
-      });
-    };
-    if (signals) {
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    }
-    server.once('close', () => resolve(0));
-  });
+  server.once('close', () => finish(0));
+  if (stopRequested) stop();
+  return finished;
 }
 
 /** Starts the server described by `options` and prints where it listens. */
