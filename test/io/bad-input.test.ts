@@ -11,7 +11,7 @@ import * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLIENT, FRAME_TOO_LARGE, GOAWAY, GOAWAY_PROTOCOL_ERROR, PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1, RST_STREAM, SERVER, SETTINGS, SYN_REPLY } from '../../src/core/constants.js';
 import { SpdyError, connect, request } from '../../src/index.js';
-import type { ClientSession, ServerSession, SpdyProtocol } from '../../src/index.js';
+import type { ClientSession, ServerRequest, ServerResponse, ServerSession, SpdyProtocol } from '../../src/index.js';
 import { FrameFactory } from '../helpers/frame-factory.js';
 import { FrameReader, framesOfType } from '../helpers/frame-reader.js';
 import { TRANSPORTS, listen, patternBytes, testCertificate, within } from '../helpers/loopback.js';
@@ -295,6 +295,41 @@ describe('TLS sent to a plain-TCP server', () => {
       await within(failed, BOUND, 'the TLS client failing');
       socket.destroy();
     } finally {
+      up.server.destroyAll();
+      await up.server.close();
+    }
+  });
+});
+
+describe('a client that goes away in the middle of a request', () => {
+  const transport = { tls: false, protocol: 'spdy/3.1' as const };
+  const ways: Array<{ name: string; leave(session: ClientSession, stream: ReturnType<ClientSession['request']>): void }> = [
+    { name: 'drops its connection', leave: (session) => session.destroy() },
+    { name: 'resets its stream', leave: (_session, stream) => stream.close() },
+  ];
+
+  it.each(ways)('$name: the (req, res) handler sees req "aborted", a late res.end() is harmless, the server serves on', async (way) => {
+    let arrived: (pair: { req: ServerRequest; res: ServerResponse }) => void = () => {};
+    const pending = new Promise<{ req: ServerRequest; res: ServerResponse }>((resolve) => (arrived = resolve));
+    // The handler answers nothing at first, and listens for no error: Node's http2 handlers do not have to.
+    const up = await listen(transport, (req, res) => {
+      if (req.url === '/slow') arrived({ req, res });
+      else res.end('still here');
+    });
+    const session = connect(up.url, up.connectOptions);
+    try {
+      const stream = session.request({ ':path': '/slow' });
+      stream.on('error', () => {});
+      const { req, res } = await within(pending, BOUND, 'the request reaching the handler');
+      const aborted = new Promise<void>((resolve) => req.once('aborted', resolve));
+      way.leave(session, stream);
+      await within(aborted, BOUND, "req's 'aborted'");
+      res.end('too late');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const res2 = await within(request(`${up.url}/after`, up.connectOptions), BOUND, 'a request afterwards');
+      expect(res2.text()).toBe('still here');
+    } finally {
+      session.destroy();
       up.server.destroyAll();
       await up.server.close();
     }

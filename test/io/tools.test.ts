@@ -218,6 +218,11 @@ describe('spdycat options', () => {
     expect(result.code).toBe(1);
     expect(lines(result.stderr)).toHaveLength(1);
     expect(result.stderr).toMatch(/^spdycat: .*timed out after 1000 ms/);
+    // spdyd outlives the client that left with its request open, and serves on.
+    const next = await runSpdycat([...flags, `${origin}/small.txt`]);
+    expect(next.code).toBe(0);
+    expect(next.stdout.equals(SMALL)).toBe(true);
+    expect(plainServers.get('spdy/3.1')!.child.exitCode).toBeNull();
   });
 
   it('a TLS server whose certificate is not trusted: exit status 1 without -k', async () => {
