@@ -104,3 +104,14 @@ describe('README examples', () => {
     expect(log.some((l) => l.startsWith('socket error'))).toBe(false);
   });
 });
+
+describe('README example blocks', () => {
+  /** The examples the tests above run. */
+  const RUN_HERE = ['client', 'server', 'sans-io'];
+
+  it('every ts block is a named example, and each one runs in a test here', () => {
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const names = blocks.map((block) => /^\/\/ example: ([\w-]+)\n/.exec(block)?.[1] ?? '(a ts block without "// example: NAME")');
+    expect(names.sort()).toEqual([...RUN_HERE].sort());
+  });
+});
