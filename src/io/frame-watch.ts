@@ -18,7 +18,7 @@
  *   is not timed: it is handed on as it arrives, and its pace is the
  *   peer's (and flow control's) business.
  */
-import { frameName } from './frame-names.js';
+import { frameTypeName } from '../core/names.js';
 
 const HEAD_LENGTH = 8;
 /** Bytes kept from the start of the connection, to say what a foreign peer sent. */
@@ -70,7 +70,7 @@ export class FrameWatch {
   describePending(): string {
     if (this.headFilled > 0) return `a frame head (${this.headFilled} of 8 bytes)`;
     const got = this.currentLength - this.remaining;
-    return `a ${frameName(this.currentType)} frame announcing ${this.currentLength} bytes (${got} arrived)`;
+    return `a ${frameTypeName(this.currentType)} frame announcing ${this.currentLength} bytes (${got} arrived)`;
   }
 
   /** Follows `chunk`, the next bytes from the peer. */

@@ -38,7 +38,6 @@ import { errorCodeName, frameTypeName, statusCodeName } from '../core/names.js';
 import { Driver } from './driver.js';
 import type { DriverOptions } from './driver.js';
 import { SpdyError, goawayError } from './errors.js';
-import { frameName } from './frame-names.js';
 import { fromNv } from './headers.js';
 import type { SpdyProtocol } from './alpn.js';
 import type { SpdyStream, StreamOwner } from './stream.js';
@@ -63,11 +62,11 @@ export interface SessionOptions {
   idleTimeout?: number;
   /**
    * The largest control frame payload accepted (default 64 KiB, the limit
-   * nghttp2's proxy sets on its spdylay sessions; spdylay's own is 16 MiB).
+   * nghttp2's proxy sets on its spdylay sessions; spdylay's default and the
+   * core's is 2^24-1, more than a peer on a socket should make us buffer).
    * A longer frame is refused as spdylay refuses it (a header frame's
    * stream with RST_STREAM FRAME_TOO_LARGE); inflated header blocks are
-   * held to the same size. The core's default is 2^24-1; a socket needs a
-   * bound a peer cannot make us buffer past.
+   * held to the same size.
    */
   maxControlFrameLength?: number;
   /**
