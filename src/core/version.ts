@@ -66,3 +66,13 @@ export function versionFacts(version: number): VersionFacts | undefined {
       return undefined;
   }
 }
+
+/**
+ * The same version without flow control, for peers that have none
+ * (Kubernetes' spdystream): framing is the version's own, but no window is
+ * kept on either side, as in SPDY/2.
+ */
+export function withoutFlowControl(facts: VersionFacts): VersionFacts {
+  if (!facts.streamFlowControl && !facts.sessionFlowControl) return facts;
+  return Object.freeze({ ...facts, streamFlowControl: false, sessionFlowControl: false });
+}

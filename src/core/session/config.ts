@@ -31,6 +31,16 @@ export interface SessionConfig {
    * without giving up the bound.
    */
   sessionWindowOverrunTolerance?: number;
+  /**
+   * false: no flow control at all (default true), for peers that have none,
+   * such as Kubernetes' spdystream, which sends no WINDOW_UPDATE and ignores
+   * ours: no WINDOW_UPDATE is sent, DATA goes out without waiting for
+   * window, received DATA is charged against no window, and the peer's
+   * WINDOW_UPDATE and SETTINGS INITIAL_WINDOW_SIZE are ignored. (SPDY/2 has
+   * none whatever this says.) Whoever reads the DATA must bound its memory
+   * another way, e.g. by pausing the transport.
+   */
+  flowControl?: boolean;
 }
 
 /** A SessionConfig checked, with every default filled in. */
@@ -44,6 +54,7 @@ export interface ResolvedConfig {
   readonly headerCodec: HeaderCodec | undefined;
   readonly memSendChunkSize: number;
   readonly sessionWindowOverrunTolerance: number;
+  readonly flowControl: boolean;
 }
 
 const DEFAULT_MEM_SEND_CHUNK = 256 * 1024;
@@ -58,6 +69,7 @@ const KNOWN: Record<keyof SessionConfig, true> = {
   headerCodec: true,
   memSendChunkSize: true,
   sessionWindowOverrunTolerance: true,
+  flowControl: true,
 };
 const KNOWN_KEYS = Object.keys(KNOWN);
 
@@ -77,6 +89,10 @@ export function resolveConfig(config: SessionConfig | null | undefined): Resolve
   if (typeof autoWindowUpdate !== 'boolean') {
     throw new InvalidArgumentError(`config.autoWindowUpdate must be true or false, got ${describeValue(autoWindowUpdate)}`);
   }
+  const flowControl = c.flowControl ?? true;
+  if (typeof flowControl !== 'boolean') {
+    throw new InvalidArgumentError(`config.flowControl must be true or false, got ${describeValue(flowControl)}`);
+  }
   const headerCodec = c.headerCodec;
   if (headerCodec !== undefined && !isCodec(headerCodec)) {
     throw new InvalidArgumentError(`config.headerCodec must be an object with an encoder and a decoder, got ${describeValue(headerCodec)}`);
@@ -91,6 +107,7 @@ export function resolveConfig(config: SessionConfig | null | undefined): Resolve
     headerCodec,
     memSendChunkSize: checkedSize(c.memSendChunkSize, DEFAULT_MEM_SEND_CHUNK, 1, 0x7fffffff, 'memSendChunkSize'),
     sessionWindowOverrunTolerance: checkedSize(c.sessionWindowOverrunTolerance, 0, 0, MAX_31BIT, 'sessionWindowOverrunTolerance'),
+    flowControl,
   };
 }
 

@@ -27,7 +27,7 @@ import type { HeadersRecord, NameValue, SettingsEntry, SynReplyRecord, SynStream
 import type { HeaderEncoding } from '../headers/codec.js';
 import { createHeaderCodec } from '../headers/spdy-codec.js';
 import { prepareNv } from '../headers/prepare.js';
-import { versionFacts } from '../version.js';
+import { versionFacts, withoutFlowControl } from '../version.js';
 import type { VersionFacts } from '../version.js';
 import { concatBytes } from '../bytes.js';
 import { MAX_31BIT } from '../wire.js';
@@ -69,12 +69,13 @@ export class SessionMachine {
 
   constructor(side: number, version: number, sink: SessionEventSink, config?: SessionConfig | null) {
     if (side !== CLIENT && side !== SERVER) throw new InvalidArgumentError('side must be either CLIENT or SERVER');
-    const facts = versionFacts(version);
-    if (facts === undefined) throw new UnsupportedVersionError(`unsupported SPDY version ${String(version)}`);
+    const versionOnly = versionFacts(version);
+    if (versionOnly === undefined) throw new UnsupportedVersionError(`unsupported SPDY version ${String(version)}`);
     if (typeof sink !== 'function') throw new InvalidArgumentError(`sink must be a function, got ${describeValue(sink)}`);
+    const c = resolveConfig(config);
+    const facts = c.flowControl ? versionOnly : withoutFlowControl(versionOnly);
     this.side = side;
     this.facts = facts;
-    const c = resolveConfig(config);
     this.headerEncoding = c.headerEncoding;
     this.memSendChunkSize = c.memSendChunkSize;
     const codec =
@@ -366,12 +367,16 @@ export class SessionMachine {
   /**
    * Queues WINDOW_UPDATE granting `deltaWindowSize` more bytes on a stream
    * (or, in SPDY/3.1, stream 0: the session). Throws InvalidArgumentError
-   * for a delta outside 1..2^31-1 and StreamClosedError for a stream that
+   * for a delta outside 1..2^31-1 or a session without flow control
+   * (config.flowControl false), and StreamClosedError for a stream that
    * does not exist.
    */
   submitWindowUpdate(streamId: number, deltaWindowSize: number): void {
     const s = this.core;
     checkedStreamId(streamId, 'streamId', true);
+    if (!this.facts.streamFlowControl && this.facts.wireVersion === 3) {
+      throw new InvalidArgumentError('flow control is off (config.flowControl = false): there is no window to update');
+    }
     if (!Number.isInteger(deltaWindowSize) || deltaWindowSize <= 0 || deltaWindowSize > MAX_31BIT) {
       throw new InvalidArgumentError(`deltaWindowSize must be an integer 1..2^31-1, got ${describeValue(deltaWindowSize)}`);
     }
