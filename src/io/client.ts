@@ -53,6 +53,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Fail with ERR_SPDY_TIMEOUT when the response headers take longer than this many ms. */
   timeout?: number;
+  /**
+   * false: the SYN_STREAM carries exactly `headers`, without the HTTP
+   * fields (`:method`, `:path`, `:version`, `:scheme`, `:host`) added by
+   * default, for protocols over SPDY that are not HTTP (Kubernetes'
+   * channels). Such a stream ends with its headers only if `endStream`
+   * says so. Default true.
+   */
+  http?: boolean;
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
@@ -142,9 +150,9 @@ export class ClientSession extends SpdySession {
     if (options.signal?.aborted) {
       throw new SpdyError('ERR_SPDY_ABORTED', 'the request was aborted before it started', { cause: options.signal.reason });
     }
-    const nv = this.requestNv(headers);
-    const method = nv.find(([n]) => n === ':method')![1];
-    const endStream = options.endStream ?? (options.body === undefined && NO_BODY_METHODS.has(method));
+    const nv = options.http === false ? toNv(headers) : this.requestNv(headers);
+    const method = nv.find(([n]) => n === ':method')?.[1];
+    const endStream = options.endStream ?? (options.body === undefined && method !== undefined && NO_BODY_METHODS.has(method));
     const priority = options.priority ?? 3;
     if (!Number.isInteger(priority) || priority < 0 || priority > 7) {
       throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `priority must be an integer 0..7, got ${String(priority)}`);

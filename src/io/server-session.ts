@@ -33,6 +33,12 @@ export interface ServerSessionOptions extends SessionOptions {
 export interface RespondOptions {
   /** The response has no body: SYN_REPLY carries FIN. */
   endStream?: boolean;
+  /**
+   * false: the SYN_REPLY carries exactly `headers` (none at all when
+   * empty), without `:status` and `:version`, for protocols over SPDY that
+   * are not HTTP (Kubernetes' channels). Default true.
+   */
+  http?: boolean;
 }
 
 /** A stream the client opened (a request), or one we push. */
@@ -62,7 +68,7 @@ export class ServerStream extends SpdyStream {
     if (this.headersSent) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `stream ${this.id}: the response was already sent`);
     if (this.assocStreamId !== 0) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', 'a pushed stream carries its response headers in pushStream()');
     this.headersSent = true;
-    const nv = responseNv(headers);
+    const nv = options.http === false ? toNv(headers) : responseNv(headers);
     if (options.endStream) this.endWithHeaders();
     this.session.submitResponse(this, nv, options.endStream === true);
   }

@@ -78,6 +78,14 @@ export interface SessionOptions {
   frameTimeout?: number;
   /** Largest DATA payload we send (default 16 KiB). */
   dataChunkSize?: number;
+  /**
+   * false: no flow control, for peers that have none (Kubernetes'
+   * spdystream): no SETTINGS INITIAL_WINDOW_SIZE or WINDOW_UPDATE is sent,
+   * DATA goes out without waiting for window, and the peer's DATA is
+   * charged against none. Memory stays bounded as in SPDY/2: while a
+   * stream's reader is behind, the connection's reading pauses. Default true.
+   */
+  flowControl?: boolean;
   /** Header names and values as UTF-8 (default) or latin1 (lossless bytes, for proxies). */
   headerEncoding?: 'utf8' | 'latin1';
   /**
@@ -133,9 +141,9 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
 
   // ---- public ----
 
-  /** Whether the session uses flow control (SPDY/3, 3.1). */
+  /** Whether the session uses flow control (SPDY/3 and 3.1, unless the `flowControl` option is false). */
   get flowControlled(): boolean {
-    return this.version !== PROTO_SPDY2;
+    return this.version !== PROTO_SPDY2 && this.options.flowControl !== false;
   }
 
   /** Sends a PING; resolves with the round trip in ms. PINGs go one at a time. */
@@ -236,6 +244,7 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
       sessionWindowOverrunTolerance: o.sessionWindowOverrunTolerance ?? DEFAULT_OVERRUN_TOLERANCE,
       headerEncoding: o.headerEncoding ?? 'utf8',
       maxControlFrameLength: o.maxControlFrameLength ?? DEFAULT_MAX_CONTROL_FRAME_LENGTH,
+      flowControl: o.flowControl !== false,
     };
     this.version = version;
     this.protocol = protocol;
@@ -255,8 +264,9 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
       },
       this.driverOptions(),
     );
-    machine.submitSettings(0, this.initialSettings());
-    if (version === PROTO_SPDY3_1) {
+    const settings = this.initialSettings();
+    if (settings.length > 0) machine.submitSettings(0, settings);
+    if (version === PROTO_SPDY3_1 && this.flowControlled) {
       const sessionWindow = o.sessionWindowSize ?? DEFAULT_SESSION_WINDOW;
       if (sessionWindow > SPDY_INITIAL_WINDOW) machine.submitWindowUpdate(0, sessionWindow - SPDY_INITIAL_WINDOW);
     }
@@ -268,8 +278,9 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
     this.emit('connect', this);
   }
 
-  /** The SETTINGS entries sent at start. */
+  /** The SETTINGS entries sent at start (none without flow control). */
   protected initialSettings(): SettingsEntry[] {
+    if (this.version !== PROTO_SPDY2 && !this.flowControlled) return [];
     const window = this.version === PROTO_SPDY2 ? LARGEST_WINDOW : this.options.initialWindowSize ?? DEFAULT_WINDOW;
     return [[SETTINGS_INITIAL_WINDOW_SIZE, 0, window]];
   }

@@ -41,6 +41,14 @@ export class SpdyStream extends Duplex {
   rstCode: number | undefined = undefined;
   /** Headers received (SYN_STREAM or SYN_REPLY), once they are. */
   headers: IncomingHeaders | undefined = undefined;
+  /**
+   * When true, RST_STREAM CANCEL from the peer ends the stream as a FIN
+   * would: what arrived stays readable, then 'end'; what is written from
+   * then on is dropped, since nobody will read it. Kubernetes' peers
+   * (spdystream) end their channels that way. Otherwise (HTTP) a reset is
+   * an error and the stream is destroyed with it.
+   */
+  peerCancelEnds = false;
 
   /** Written chunks not yet handed to the session, each with its write callback. */
   private readonly pending: Array<{ bytes: Uint8Array; length: number; done: (error?: Error | null) => void }> = [];
@@ -59,6 +67,8 @@ export class SpdyStream extends Duplex {
   private abortedLocally = false;
   /** The stream was ended with its headers (FIN on SYN_STREAM/SYN_REPLY): no data source. */
   private noBody = false;
+  /** The peer cancelled the stream and peerCancelEnds is set: writes are dropped. */
+  private discardingWrites = false;
   private finReceived = false;
 
   /** The data source the session reads this stream's body from. */
@@ -143,6 +153,13 @@ export class SpdyStream extends Duplex {
       this.destroy();
       return;
     }
+    if (this.peerCancelEnds && statusCode === CANCEL && error === undefined) {
+      this.receiveEnd();
+      this.discardingWrites = true;
+      for (const { done } of this.pending.splice(0)) done();
+      this.finishWriting();
+      return;
+    }
     this.destroy(error ?? streamResetError(this.id, statusCode, true));
   }
 
@@ -163,6 +180,10 @@ export class SpdyStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    if (this.discardingWrites) {
+      done();
+      return;
+    }
     if (this.closedBySession) {
       done(new SpdyError('ERR_SPDY_STREAM_RESET', `stream ${this.id} is closed`));
       return;
