@@ -10,6 +10,9 @@
  *   only as windows and the socket allow; a write's callback runs once its
  *   bytes are handed to the session, so `write()` returns false while they
  *   wait and 'drain' follows as they go.
+ *
+ * Besides the Duplex events: 'remoteEnd' once the peer has finished
+ * sending (its FIN), whether or not the reader has taken everything yet.
  */
 import { Duplex } from 'node:stream';
 import { CANCEL, ERR_DEFERRED, OK, READ_EOF } from '../core/index.js';
@@ -122,8 +125,11 @@ export class SpdyStream extends Duplex {
 
   /** The peer finished sending (FIN). */
   receiveEnd(): void {
+    const first = !this.finReceived;
     this.finReceived = true;
     if (!this.readableEnded && !this.destroyed) this.push(null);
+    // 'end' waits for the reader to take everything; this says the peer is done now.
+    if (first) this.emit('remoteEnd');
   }
 
   /** True once the peer has finished sending on this stream (its FIN arrived). */
