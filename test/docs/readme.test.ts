@@ -6,6 +6,7 @@
  * logs is checked.
  */
 import { readFileSync } from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as spdylay from '../../src/index.js';
@@ -40,6 +41,17 @@ function run(name: string, given: Record<string, unknown>, returned?: string): {
   const values = [...Object.values(imports), ...Object.values(given), fakeConsole];
   const result = new Function(...names, `${code}\nreturn ${returned ?? 'undefined'};`)(...values);
   return { log, result };
+}
+
+/** run() for an example that awaits at its top level: resolves with its log once it has finished. */
+async function runAsync(name: string, given: Record<string, unknown>): Promise<string[]> {
+  const { code, imports } = example(name);
+  const log: string[] = [];
+  const fakeConsole = { log: (...args: unknown[]) => log.push(args.map(String).join(' ')) };
+  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+  const names = [...Object.keys(imports), ...Object.keys(given), 'console'];
+  await new AsyncFunction(...names, code)(...Object.values(imports), ...Object.values(given), fakeConsole);
+  return log;
 }
 
 const until = async (condition: () => boolean, what: string) =>
@@ -105,9 +117,38 @@ describe('README examples', () => {
   });
 });
 
+describe('README example: Kubernetes', () => {
+  it('kube: runs a command with stdin over TLS with a token, then lists two forwarded ports', async () => {
+    const { key, cert } = await testCertificate();
+    const kube = spdylay.createKubeSpdyHandler({
+      token: 'readme-token',
+      exec: async (run) => {
+        let length = 0;
+        for await (const chunk of run.stdin!) length += (chunk as Buffer).length;
+        run.stdout!.write(`${length}\n`);
+        return run.command.join(' ') === 'sh -c wc -c' ? 0 : 1;
+      },
+      portForward: { host: '127.0.0.1' },
+    });
+    const server = https.createServer({ key, cert });
+    server.on('upgrade', kube.upgrade);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const apiServer = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      const log = await within(runAsync('kube', { apiServer, token: 'readme-token', ca: cert }), 20_000, 'kube example');
+      expect(log.slice(0, 2)).toEqual(['stdout 6', 'exit code 0']);
+      expect(log.slice(2).map((l) => l.replace(/:\d+ /, ':PORT '))).toEqual(['forwarding 127.0.0.1:PORT -> 80', 'forwarding 127.0.0.1:PORT -> 443']);
+    } finally {
+      await kube.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe('README example blocks', () => {
   /** The examples the tests above run. */
-  const RUN_HERE = ['client', 'server', 'sans-io'];
+  const RUN_HERE = ['client', 'server', 'sans-io', 'kube'];
 
   it('every ts block is a named example, and each one runs in a test here', () => {
     const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
