@@ -90,7 +90,7 @@ describe('config', () => {
   it('unknown keys are refused, with the key that was meant', () => {
     expect(refusal(withConfig({ dataChunkSise: 100 }))).toBe("unknown config key 'dataChunkSise' (did you mean dataChunkSize?)");
     expect(refusal(withConfig({ header_encoding: 'latin1' }))).toBe("unknown config key 'header_encoding' (did you mean headerEncoding?)");
-    expect(refusal(withConfig({ windowSize: 1 }))).toMatch(/^unknown config key 'windowSize' \(known: headerEncoding, dataChunkSize, .*, memSendChunkSize, sessionWindowOverrunTolerance\)$/);
+    expect(refusal(withConfig({ windowSize: 1 }))).toMatch(/^unknown config key 'windowSize' \(known: headerEncoding, dataChunkSize, .*, memSendChunkSize, sessionWindowOverrunTolerance, flowControl\)$/);
   });
 
   it('undefined and null (python-spdylay\'s config=None) mean the defaults; anything else not an object is refused', () => {
@@ -102,6 +102,7 @@ describe('config', () => {
   it('values of the wrong kind are refused by name', () => {
     expect(refusal(withConfig({ headerEncoding: 'ascii' }))).toBe(`config.headerEncoding must be 'utf8' or 'latin1', got "ascii"`);
     expect(refusal(withConfig({ autoWindowUpdate: 'no' }))).toBe('config.autoWindowUpdate must be true or false, got "no"');
+    expect(refusal(withConfig({ flowControl: 0 }))).toBe('config.flowControl must be true or false, got 0');
     expect(refusal(withConfig({ headerCodec: {} }))).toBe('config.headerCodec must be an object with an encoder and a decoder, got an object');
     expect(refusal(withConfig({ dataChunkSize: '4096' }))).toBe('config.dataChunkSize must be an integer 1..16777215, got "4096"');
     expect(refusal(withConfig({ memSendChunkSize: 0 }))).toBe('config.memSendChunkSize must be an integer 1..2147483647, got 0');
