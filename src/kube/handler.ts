@@ -87,11 +87,11 @@ export function createKubeSpdyHandler(options: KubeSpdyHandlerOptions): KubeSpdy
       return;
     }
     if (what === 'portforward') {
-      const accepted = acceptSpdyUpgrade(req, socket, head, [PORT_FORWARD_PROTOCOL], (session) => {
+      const forwarder = handler as PortForwardHandler;
+      acceptSpdyUpgrade(req, socket, head, [PORT_FORWARD_PROTOCOL], (session) => {
         track(session);
-        servePortForward(session, where, forward!, timeout);
+        servePortForward(session, where, forwarder, timeout);
       }, options.session);
-      void accepted;
       return;
     }
     const params = execParams(url);
