@@ -76,8 +76,9 @@ export class ServerStream extends SpdyStream {
   /**
    * Pushes a resource associated with this request (SPDY/3 and 3.1; SPDY/2
    * push is refused, as spdylay's server never pushes in SPDY/2). `headers`
-   * need `:path`; `:host` and `:scheme` default to this request's, `:status`
-   * to 200. Returns the pushed stream: write its body and end() it.
+   * need `:path`; `:host` and `:scheme` default to this request's,
+   * `:method` to GET, `:status` to 200. Returns the pushed stream: write
+   * its body and end() it.
    */
   pushStream(headers: OutgoingHeaders, options: { endStream?: boolean; priority?: number } = {}): ServerStream {
     return this.session.push(this, headers, options);
@@ -130,6 +131,9 @@ export class ServerSession extends SpdySession {
     const has = (name: string) => given.some(([n]) => n === name);
     if (!has(':path')) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', 'a pushed stream needs :path');
     const nv: Array<[string, string]> = [];
+    // Draft 3 §3.3.1 asks only for :scheme, :host and :path, but node-spdy's
+    // client drops the whole connection on a SYN_STREAM without :method.
+    if (!has(':method')) nv.push([':method', 'GET']);
     if (!has(':host')) nv.push([':host', first(request[':host']) ?? '']);
     if (!has(':scheme')) nv.push([':scheme', first(request[':scheme']) ?? 'https']);
     if (!has(':status')) nv.push([':status', statusValue(200)]);
