@@ -8,6 +8,10 @@
  * createServer listens here), 'sessionError' (error, session),
  * 'listening', 'close'. Requests are refused with REFUSED_STREAM when
  * neither 'stream' nor 'request' has a listener.
+ *
+ * With `http1Server`, the TLS port also serves HTTP/1.1 (as shrpx and
+ * nghttpx do): a client that negotiates `http/1.1`, or no protocol at all,
+ * is handed to that server as its 'connection'.
  */
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
@@ -33,7 +37,18 @@ export interface ServerOptions extends ServerSessionOptions {
   protocol?: SpdyProtocol;
   /** Idle timeout per connection in ms (default 120000; 0: none). */
   idleTimeout?: number;
+  /**
+   * TLS: where HTTP/1.1 clients go. A connection that negotiates
+   * `http/1.1` by ALPN (offered after the SPDY protocols) or negotiates
+   * nothing is emitted as this server's 'connection', e.g. an
+   * `http.createServer(handler)` that never listens itself. Without it,
+   * only SPDY is accepted.
+   */
+  http1Server?: net.Server;
 }
+
+/** The ALPN id of HTTP/1.1, accepted after the SPDY protocols when an http1Server is given. */
+const HTTP1_PROTOCOL = 'http/1.1';
 
 export type RequestHandler = (req: ServerRequest, res: ServerResponse) => void;
 
@@ -53,7 +68,7 @@ export class SpdyServer extends EventEmitter {
     if (plain) {
       this.server = net.createServer({ noDelay: true }, (socket) => this.handleConnection(socket));
     } else {
-      const protocols = this.protocols;
+      const protocols: readonly string[] = options.http1Server === undefined ? this.protocols : [...this.protocols, HTTP1_PROTOCOL];
       this.server = tls.createServer(
         {
           ...(options.tls as tls.TlsOptions),
@@ -119,6 +134,11 @@ export class SpdyServer extends EventEmitter {
   }
 
   private handleSecureConnection(socket: tls.TLSSocket): void {
+    const http1 = this.options.http1Server;
+    if (http1 !== undefined && (socket.alpnProtocol === HTTP1_PROTOCOL || socket.alpnProtocol === false)) {
+      http1.emit('connection', socket);
+      return;
+    }
     let version: number;
     try {
       version = versionOfNegotiated(socket.alpnProtocol, this.protocols);
