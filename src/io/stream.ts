@@ -214,7 +214,11 @@ export class SpdyStream extends Duplex {
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
     this.releaseConnection();
-    if (!this.closedBySession) {
+    // Node's autoDestroy comes once both sides have ended, which can be
+    // before the session has sent our last frame: that closes the stream
+    // by itself, so there is nothing to cancel.
+    const endedBothWays = error === null && this.readableEnded && this.writableFinished;
+    if (!this.closedBySession && !endedBothWays) {
       this.abortedLocally = true;
       this.owner.resetStream(this, CANCEL);
     }
