@@ -1,4 +1,5 @@
-/** The package root: the protocol core and the Node adapters. */
+/** The package root: the protocol core, the Node adapters, Kubernetes' streams and the reverse proxy. */
 export * from './core/index.js';
 export * from './io/index.js';
 export * from './kube/index.js';
+export * from './proxy/index.js';
