@@ -198,6 +198,12 @@ export class SpdyStream extends Duplex {
       done(new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `stream ${this.id} was ended with its headers: no body can follow`));
       return;
     }
+    if (chunk.length === 0) {
+      // Nothing to send: queued, it would be read as "nothing now, more
+      // later", and in SPDY/2 no WINDOW_UPDATE would ever ask again.
+      done();
+      return;
+    }
     this.pending.push({ bytes: chunk, length: chunk.length, done });
     this.wakeSource();
   }

@@ -1,7 +1,8 @@
 /**
  * A server stream whose request was read to its end and whose reply ended
  * with its headers (a HEAD, a 204) is destroyed by Node's autoDestroy
- * before the session has sent the SYN_REPLY: that must not reset it.
+ * before the session has sent the SYN_REPLY: that must not reset it. An
+ * empty write must not hold up the body behind it.
  */
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/index.js';
@@ -31,6 +32,29 @@ describe.each(TRANSPORTS)('a reply ended with its headers after the request was 
         await within(readAll(stream), 5000, 'end');
         expect(stream.rstCode).toBe(0);
       }
+    } finally {
+      await session.close();
+      await up.server.close();
+    }
+  });
+});
+
+describe.each(TRANSPORTS)('an empty write in the middle of a body ($name)', (transport) => {
+  it('does not stall what follows (SPDY/2 has no WINDOW_UPDATE to wake the stream)', async () => {
+    const up = await listen(transport);
+    up.server.on('stream', (stream: ServerStream) => {
+      stream.resume();
+      stream.respond({ ':status': 200 });
+      stream.write(Buffer.from('a'));
+      setTimeout(() => {
+        stream.write(Buffer.alloc(0));
+        setTimeout(() => stream.end(Buffer.from('b')), 20);
+      }, 20);
+    });
+    const session = connect(up.url, up.connectOptions);
+    try {
+      const body = await within(readAll(session.request({ ':path': '/' })), 5000, 'body');
+      expect(body.toString()).toBe('ab');
     } finally {
       await session.close();
       await up.server.close();
