@@ -205,6 +205,22 @@ describe('header mapping, exactly', () => {
     ]);
   });
 
+  it('header bytes outside ASCII pass through unchanged, both ways', async () => {
+    let seen: string[] = [];
+    backend = await startBackend((req, res) => {
+      seen = req.rawHeaders;
+      // Node writes header strings as latin1: these are the UTF-8 bytes of "naïve".
+      res.setHeader('x-reply', Buffer.from('naïve').toString('latin1'));
+      res.end();
+    });
+    proxy = await startProxy({ tls: false, protocol: 'spdy/3.1' }, [backend.port]);
+    session = connect(proxy.url, proxy.connectOptions);
+    const res = await within(request(`${proxy.url}/`, { session, headers: { 'x-utf8': 'café ✓' } }), 10_000, 'GET');
+    const index = seen.indexOf('x-utf8');
+    expect(Buffer.from(seen[index + 1]!, 'latin1').toString('utf8')).toBe('café ✓');
+    expect(res.headers['x-reply']).toBe('naïve');
+  });
+
   it('--no-via leaves Via alone both ways', async () => {
     let seen: string[] = [];
     backend = await startBackend((req, res) => {
