@@ -207,3 +207,39 @@ describe.each(VERSIONS)('bad input on the frontend ($name)', ({ protocol, versio
     client.socket.destroy();
   });
 });
+
+describe('a client that stops reading its socket', () => {
+  it('is cut off after the frontend write timeout, and the backend request with it', async () => {
+    let backendClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (backendClosed = resolve));
+    backend = await startBackend((_req, res) => {
+      res.writeHead(200);
+      const chunk = patternBytes(64 * 1024, 4);
+      const pump = () => {
+        while (res.write(chunk));
+        res.once('drain', pump);
+      };
+      pump();
+      res.once('close', backendClosed);
+    });
+    proxy = await startProxy({ tls: false, protocol: 'spdy/2' }, [backend.port], { frontendWriteTimeout: 300 });
+    // SPDY/2 has no windows: only the socket can hold the proxy back.
+    const client = await RawClient.open(proxy.port, PROTO_SPDY2);
+    client.send(
+      client.factory.synStream({
+        streamId: 1,
+        flags: CTRL_FLAG_FIN,
+        nv: [
+          [':method', 'GET'],
+          [':path', '/endless'],
+          [':version', 'HTTP/1.1'],
+          [':host', 'example.org'],
+          [':scheme', 'https'],
+        ],
+      }),
+    );
+    client.socket.pause();
+    await within(closed, 15_000, 'backend request closed');
+    client.socket.destroy();
+  });
+});
