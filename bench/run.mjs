@@ -1,9 +1,9 @@
 // `npm run bench`: ours against spdy-transport and the zlib floor, in one
-// run, alternated run by run. Every measurement runs in its own child
+// run, alternated run by run; then the proxy workload P (bench/proxy/). Every measurement runs in its own child
 // process (bench/measure.mjs, with --expose-gc), so no run inherits another's
 // heap. Prints one Markdown table of medians with min–max.
 //
-//   node bench/run.mjs [--quick] [--runs N] [--only W1,W3r] [--json FILE]
+//   node bench/run.mjs [--quick] [--runs N] [--only W1,W3r,P] [--json FILE]
 //
 // Full mode: every workload at its full size, 3 runs (the issue's minimum
 // for a median): about 15 minutes on a 2-core machine, nearly all of it the
@@ -18,6 +18,7 @@ import { PROTO_SPDY3, PROTO_SPDY3_1 } from '../dist/index.js';
 import { OBUF_PATCH_NOTE } from './peer/obuf-patch.mjs';
 import { buildRows, formatTable, key, toJson } from './report.mjs';
 import { TARGETS, WORKLOADS } from './workloads/index.mjs';
+import { runProxyWorkload } from './proxy/index.mjs';
 
 const FULL_RUNS = 3;
 const QUICK_RUNS = 1;
@@ -83,7 +84,10 @@ function main() {
   const scale = args.quick ? QUICK_SCALE : 1;
   const runs = args.runs ?? (args.quick ? QUICK_RUNS : FULL_RUNS);
   const workloads = args.only === null ? WORKLOADS : WORKLOADS.filter((w) => args.only.includes(w.name));
-  if (workloads.length === 0) throw new Error(`--only matched no workload (have: ${WORKLOADS.map((w) => w.name).join(', ')})`);
+  if (workloads.length === 0) {
+    if (args.only.includes('P')) return args;
+    throw new Error(`--only matched no workload (have: ${WORKLOADS.map((w) => w.name).join(', ')}, P)`);
+  }
   const plan = { workloads, versions: VERSIONS };
   const host = machine();
   const started = new Date();
@@ -129,6 +133,8 @@ function main() {
     console.error(`\n${failures.length} measurement(s) failed`);
     process.exitCode = 1;
   }
+  return args;
 }
 
-main();
+const args = main();
+if (args.only === null || args.only.includes('P')) await runProxyWorkload(args);

@@ -2,7 +2,9 @@
  * CI smoke test of the benchmark harness: `node bench/run.mjs --quick
  * --json FILE` must finish and report every workload, for both versions,
  * with positive numbers for ours, the peer and (where there is one) the
- * zlib floor. It never asserts on speed: CI machines vary, and the
+ * zlib floor; and the proxy workload P (FILE.proxy.json) every variant,
+ * nghttpx's only where it is installed (otherwise a note says it was
+ * skipped). It never asserts on speed: CI machines vary, and the
  * scoreboard is `npm run bench`, not this test.
  *
  * The bench imports the built package (dist/); CI builds before testing,
@@ -48,11 +50,27 @@ interface Row {
   extras?: Extra[];
 }
 
+interface ProxyRow {
+  workload: string;
+  variant: string;
+  reqPerS: number | null;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  addedP50Ms: number | null;
+  cpuUsPerReq: number | null;
+  runs: number;
+}
+
+/** P's variants: the ones every machine runs, and nghttpx's pair where it is installed. */
+const PROXY_VARIANTS = ['direct', 'spdyproxy', 'http-proxy'];
+const NGHTTPX_VARIANTS = ['direct (h2load)', 'nghttpx'];
+
 const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
 describe('npm run bench -- --quick', () => {
   let dir = '';
   let rows: Row[] = [];
+  let proxyRows: ProxyRow[] = [];
   let stdout = '';
 
   beforeAll(async () => {
@@ -63,12 +81,13 @@ describe('npm run bench -- --quick', () => {
     const jsonFile = join(dir, 'bench.json');
     const result = await run(process.execPath, ['bench/run.mjs', '--quick', '--json', jsonFile], {
       cwd: root,
-      timeout: 280_000,
+      timeout: 380_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     stdout = result.stdout;
     rows = JSON.parse(readFileSync(jsonFile, 'utf8')) as Row[];
-  }, 300_000);
+    proxyRows = JSON.parse(readFileSync(join(dir, 'bench.proxy.json'), 'utf8')) as ProxyRow[];
+  }, 400_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -111,5 +130,22 @@ describe('npm run bench -- --quick', () => {
   it('prints the table with every workload and the peer patch note', () => {
     for (const e of EXPECTED) expect(stdout).toContain(`| ${e.workload} `);
     expect(stdout).toContain('obuf');
+  });
+
+  it('reports the proxy workload: every variant with its rate, latency and the proxies\' CPU per request', () => {
+    const names = proxyRows.map((r) => r.variant);
+    const withNghttpx = names.includes('nghttpx');
+    expect(names).toEqual(withNghttpx ? [...PROXY_VARIANTS, ...NGHTTPX_VARIANTS] : PROXY_VARIANTS);
+    for (const row of proxyRows) {
+      expect(row.workload).toBe('P');
+      expect(row.runs, row.variant).toBeGreaterThanOrEqual(1);
+      expect(positive(row.reqPerS) && positive(row.p50Ms) && positive(row.p99Ms), `${row.variant} rate and latency`).toBe(true);
+      const isProxy = !row.variant.startsWith('direct');
+      expect(typeof row.addedP50Ms === 'number', `${row.variant} added latency`).toBe(isProxy);
+      // CPU is read in clock ticks: a quick nghttpx run can round to 0.
+      if (isProxy) expect(row.cpuUsPerReq, `${row.variant} CPU`).toBeGreaterThanOrEqual(row.variant === 'nghttpx' ? 0 : Number.MIN_VALUE);
+    }
+    expect(stdout).toContain('| spdyproxy |');
+    if (!withNghttpx) expect(stdout).toContain('nghttpx skipped');
   });
 });
