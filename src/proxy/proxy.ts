@@ -139,7 +139,7 @@ export class SpdyProxy extends EventEmitter {
 
   private createHttp1Server(): http.Server {
     const o = this.options;
-    const server = http.createServer({ keepAliveTimeout: o.frontendReadTimeout || undefined }, (req, res) => {
+    const server = http.createServer((req, res) => {
       const socket = req.socket;
       this.http1Sockets.set(socket, (this.http1Sockets.get(socket) ?? 0) + 1);
       res.once('close', () => {
@@ -150,7 +150,9 @@ export class SpdyProxy extends EventEmitter {
       });
       proxyHttp1Request(req, res, this.context, this.closing !== null);
     });
+    // shrpx's one read timeout covers an idle keep-alive connection too (0: never).
     server.timeout = o.frontendReadTimeout;
+    server.keepAliveTimeout = o.frontendReadTimeout;
     server.on('connection', (socket: net.Socket) => {
       this.http1Sockets.set(socket, 0);
       socket.once('close', () => this.http1Sockets.delete(socket));
@@ -159,7 +161,12 @@ export class SpdyProxy extends EventEmitter {
     });
     server.on('clientError', (error: Error, socket: Duplex) => {
       this.log('INFO', `HTTP/1.1 client ${remoteAddress(socket)}: ${error.message}`);
-      socket.destroy();
+      // A request Node's parser refused gets shrpx's answer, 400, if the socket can still take it.
+      if (socket.writable && (error as NodeJS.ErrnoException).code?.startsWith('HPE_')) {
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      } else {
+        socket.destroy();
+      }
     });
     return server;
   }

@@ -37,6 +37,7 @@ export interface Refusal {
 const PATH = /^\/[\x21-\xff]*$/;
 const HOST = /^[\x21-\x7e\x80-\xff]+$/;
 const CONTENT_LENGTH = /^[0-9]{1,15}$/;
+const ABSOLUTE_FORM = /^https?:\/\/([^/?#\s]+)([^#\s]*)$/i;
 
 /**
  * The backend request for a SPDY request's name/value list (SPDY/3 names;
@@ -85,8 +86,11 @@ export function mapHttp1Request(
   rawHeaders: readonly string[],
   context: ForwardingContext,
 ): BackendRequest | Refusal {
-  if (!PATH.test(url)) return { refused: `bad request target ${JSON.stringify(url)}` };
-  let host: string | undefined;
+  // The absolute form (RFC 7230 §5.3.2) names the host itself, which then overrides Host.
+  const absolute = ABSOLUTE_FORM.exec(url);
+  const path = absolute === null ? url : absolute[2] === '' ? '/' : absolute[2]!;
+  if (!PATH.test(path)) return { refused: `bad request target ${JSON.stringify(url)}` };
+  let host: string | undefined = absolute?.[1];
   let connection: string[] | null = null;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     if (rawHeaders[i]!.toLowerCase() === 'connection') (connection ??= []).push(rawHeaders[i + 1]!);
@@ -105,7 +109,7 @@ export function mapHttp1Request(
     if (refusal !== null) return refusal;
   }
   if (host !== undefined && !HOST.test(host)) return { refused: `bad Host ${JSON.stringify(host)}` };
-  return { method, path: url, headers: headers.finish(host, httpVersion.startsWith('1.0') ? '1.0' : '1.1') };
+  return { method, path, headers: headers.finish(host, httpVersion.startsWith('1.0') ? '1.0' : '1.1') };
 }
 
 /** The ordinary headers of a request, with the ones the proxy rewrites held aside. */

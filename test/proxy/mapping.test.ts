@@ -92,6 +92,14 @@ describe('mapHttp1Request', () => {
     expect(r).toEqual({ method: 'GET', path: '/p', headers: ['host', 'example.org', 'accept', '*/*', 'x-forwarded-proto', 'https', 'via', '1.1 spdyproxy'] });
   });
 
+  it('takes the host of an absolute-form target over the Host header, and refuses other targets', () => {
+    const r = mapHttp1Request('GET', 'http://origin.example:8080/p?q=1', '1.1', ['Host', 'other.example'], context);
+    expect(r).toEqual({ method: 'GET', path: '/p?q=1', headers: ['host', 'origin.example:8080', 'x-forwarded-proto', 'https', 'via', '1.1 spdyproxy'] });
+    expect((mapHttp1Request('GET', 'https://h', '1.1', [], context) as BackendRequest).path).toBe('/');
+    expect(isRefusal(mapHttp1Request('OPTIONS', '*', '1.1', [], context))).toBe(true);
+    expect(isRefusal(mapHttp1Request('CONNECT', 'h:443', '1.1', [], context))).toBe(true);
+  });
+
   it('writes an HTTP/1.0 request into Via as 1.0', () => {
     const r = mapHttp1Request('GET', '/', '1.0', [], context) as BackendRequest;
     expect(r.headers).toEqual(['x-forwarded-proto', 'https', 'via', '1.0 spdyproxy']);

@@ -6,6 +6,7 @@
  * see it, and the HTTP/1.1 frontend on the TLS port.
  */
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, request } from '../../src/index.js';
 import type { ClientSession } from '../../src/index.js';
@@ -278,5 +279,28 @@ describe('the HTTP/1.1 frontend on the TLS port', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it('answers 400 to a request it cannot forward, and to one Node cannot parse', async () => {
+    backend = await echoBackend();
+    proxy = await startProxy({ tls: true, protocol: 'spdy/3.1' }, [backend.port]);
+    const ca = (await testCertificate()).cert;
+    const exchange = (raw: string) =>
+      within(
+        new Promise<string>((resolve, reject) => {
+          const socket = tls.connect({ host: '127.0.0.1', port: proxy!.port, ca, ALPNProtocols: ['http/1.1'] }, () => socket.end(raw));
+          let reply = '';
+          socket.on('data', (chunk: Buffer) => (reply += chunk.toString('latin1')));
+          socket.once('close', () => resolve(reply));
+          socket.once('error', reject);
+        }),
+        10_000,
+        'HTTP/1.1 exchange',
+      );
+    const refused = await exchange('OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(refused).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(refused).toContain('<title>400 Bad Request</title>');
+    const unparsable = await exchange('GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n');
+    expect(unparsable).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 });
