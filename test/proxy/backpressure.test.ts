@@ -6,8 +6,9 @@
  * - a backend that stops reading an upload stops the client: the proxy
  *   reopens the client's window only as the backend takes bytes, so what
  *   the client has been able to hand over levels off too.
- * Both transfers then finish whole. Bounds are generous (socket buffers on
- * loopback are megabytes), but far below what unbounded buffering gives.
+ * Both transfers then finish whole. The bound on what is in flight is
+ * generous (socket buffers on loopback are megabytes); the stronger sign is
+ * that nothing more moves while the far end waits.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,10 +19,15 @@ import { patternBytes, readAll, sha256, within } from '../helpers/loopback.js';
 import { startBackend, startProxy } from '../helpers/proxy-rig.js';
 import type { Backend, RunningProxy } from '../helpers/proxy-rig.js';
 
-const TOTAL = 64 * 1024 * 1024;
+const TOTAL = 96 * 1024 * 1024;
 const CHUNK = patternBytes(64 * 1024, 3);
-/** What may sit in windows, stream buffers and loopback socket buffers (both hops). */
-const IN_FLIGHT_BOUND = 16 * 1024 * 1024;
+/**
+ * What may sit between the two ends when one stops: the windows and the
+ * streams' 64 KiB buffers, and above all the kernel's loopback buffers on
+ * both hops (client-proxy, proxy-backend), which autotune under load up to
+ * about 6 MiB to receive and 4 MiB to send each. A third of the body.
+ */
+const IN_FLIGHT_BOUND = 32 * 1024 * 1024;
 
 let backend: Backend | undefined;
 let proxy: RunningProxy | undefined;
