@@ -33,7 +33,7 @@ export type { SessionEvent, SessionEventSink, SessionEventType } from './session
 export type { DataSource } from './session/outbound.js';
 
 // Frames and header compression, for tools and codecs.
-export type { NameValue, SettingsEntry, ControlFrameRecord } from './frame/types.js';
-export type { HeaderCodec, HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderEncoding } from './headers/codec.js';
+export type { SettingsEntry, ControlFrameRecord } from './frame/types.js';
+export type { NameValue, HeaderCodec, HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderEncoding } from './header-codec.js';
 export { createHeaderCodec } from './headers/spdy-codec.js';
 export type { HeaderCodecOptions } from './headers/spdy-codec.js';

@@ -41,7 +41,7 @@ import {
   writeControlHead,
 } from '../../src/core/frame/encoder.js';
 import type { NameValue, SettingsEntry } from '../../src/core/frame/types.js';
-import type { HeaderBlockEncoder, HeaderEncoding } from '../../src/core/headers/codec.js';
+import type { HeaderBlockEncoder, HeaderEncoding } from '../../src/core/header-codec.js';
 import { HeaderDeflater, defaultCompressionLevel, headerDictionary } from '../../src/core/headers/zlib.js';
 import { versionFacts } from '../../src/core/version.js';
 import type { VersionFacts } from '../../src/core/version.js';

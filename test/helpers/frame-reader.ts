@@ -11,7 +11,7 @@
 import { CLIENT, SERVER } from '../../src/core/constants.js';
 import { FrameDecoder } from '../../src/core/frame/decoder.js';
 import type { ControlFrameRecord } from '../../src/core/frame/types.js';
-import type { HeaderBlockDecoder, HeaderBlockResult } from '../../src/core/headers/codec.js';
+import type { HeaderBlockDecoder, HeaderBlockResult } from '../../src/core/header-codec.js';
 import { createHeaderCodec } from '../../src/core/headers/spdy-codec.js';
 import { HeaderInflater, headerDictionary } from '../../src/core/headers/zlib.js';
 import { versionFacts } from '../../src/core/version.js';

@@ -23,7 +23,7 @@ import {
   WINDOW_UPDATE,
 } from '../../src/core/constants.js';
 import type { HeaderFrameRecord, NameValue, SettingsEntry } from '../../src/core/frame/types.js';
-import type { HeaderBlockDecoder } from '../../src/core/headers/codec.js';
+import type { HeaderBlockDecoder } from '../../src/core/header-codec.js';
 import type { SinkEvent } from './recording-sink.js';
 
 export interface NaiveOptions {

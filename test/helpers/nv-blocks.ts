@@ -1,6 +1,6 @@
 /** Test helpers for uncompressed name/value blocks written by hand. */
 import type { NameValue } from '../../src/core/frame/types.js';
-import type { HeaderBlockResult } from '../../src/core/headers/codec.js';
+import type { HeaderBlockResult } from '../../src/core/header-codec.js';
 
 /** A name or value: a string (written as UTF-8) or raw bytes. */
 export type BlockBytes = number[] | string;

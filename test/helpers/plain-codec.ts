@@ -18,7 +18,7 @@ import type {
   HeaderBlockEncoder,
   HeaderBlockResult,
   HeaderCodec,
-} from '../../src/core/headers/codec.js';
+} from '../../src/core/header-codec.js';
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();

@@ -17,7 +17,7 @@ import {
   SERVER,
 } from '../../src/core/constants.js';
 import type { NameValue } from '../../src/core/frame/types.js';
-import type { HeaderBlockDecoder, HeaderBlockResult, HeaderEncoding } from '../../src/core/headers/codec.js';
+import type { HeaderBlockDecoder, HeaderBlockResult, HeaderEncoding } from '../../src/core/header-codec.js';
 import { unpackNv } from '../../src/core/headers/nv-unpack.js';
 import { compareNames, mapNamesFrom2, mapNamesTo2, normalizeNv, splitNv } from '../../src/core/headers/nv.js';
 import { createHeaderCodec } from '../../src/core/headers/spdy-codec.js';

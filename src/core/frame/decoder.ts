@@ -105,7 +105,7 @@ import {
 } from '../constants.js';
 import { readUint31, readUint32 } from '../bytes.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { HeaderBlockDecoder } from '../headers/codec.js';
+import type { HeaderBlockDecoder } from '../header-codec.js';
 import { versionFacts, type VersionFacts } from '../version.js';
 import { FRAME_HEAD_LENGTH, MAX_FRAME_LENGTH, SYN_STREAM_FIXED_LENGTH } from '../wire.js';
 import type { FrameSink } from './sink.js';

@@ -34,7 +34,7 @@ import {
   WINDOW_UPDATE,
 } from '../constants.js';
 import { writeUint32 } from '../bytes.js';
-import type { HeaderBlockEncoder } from '../headers/codec.js';
+import type { HeaderBlockEncoder } from '../header-codec.js';
 import type { VersionFacts } from '../version.js';
 import { FRAME_HEAD_LENGTH, MAX_FRAME_LENGTH, MAX_31BIT, SYN_STREAM_FIXED_LENGTH } from '../wire.js';
 import type {

@@ -20,9 +20,9 @@ import type {
   SYN_STREAM,
   WINDOW_UPDATE,
 } from '../constants.js';
+import type { NameValue } from '../header-codec.js';
 
-/** One header: a lower-case name and a value that holds no NUL. */
-export type NameValue = [name: string, value: string];
+export type { NameValue };
 
 /** A SETTINGS entry as the API shows it: [settingsId, flags, value]. */
 export type SettingsEntry = [settingsId: number, flags: number, value: number];

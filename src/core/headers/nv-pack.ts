@@ -17,7 +17,7 @@
  * there are characters, which shows in its result, and the block is packed
  * again string by string.
  */
-import type { NameValue } from '../frame/types.js';
+import type { NameValue } from '../header-codec.js';
 import { encodeString, maxEncodedLength } from './text.js';
 
 /** Kept between blocks; a larger scratch buffer is dropped after its block. */

@@ -24,7 +24,7 @@
  * path, never a wrong answer. Bounded: at most SLOTS shapes, each of at most
  * MAX_NAMES names of at most MAX_NAME_CHARS characters in all.
  */
-import type { NameValue } from '../frame/types.js';
+import type { NameValue } from '../header-codec.js';
 import { compareNames, lowerCaseName } from './nv.js';
 import { namePart, PLACEHOLDER_2, PLACEHOLDER_4, TEXT_MAX_CHARS } from './nv-pack.js';
 

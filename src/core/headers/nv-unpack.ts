@@ -50,8 +50,7 @@
  * from the decoder's name cache, built flat.
  */
 import { ERR_INVALID_FRAME, ERR_INVALID_HEADER_BLOCK } from '../constants.js';
-import type { NameValue } from '../frame/types.js';
-import type { HeaderBlockResult } from './codec.js';
+import type { HeaderBlockResult, NameValue } from '../header-codec.js';
 import { decodeUtf8, type StringDecoder } from './text.js';
 
 function readLength(buf: Uint8Array, pos: number, wide: boolean): number {

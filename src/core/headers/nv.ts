@@ -21,8 +21,7 @@
  *   only ever sees SPDY/3 names.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { NameValue } from '../frame/types.js';
-import type { HeaderEncoding } from './codec.js';
+import type { HeaderEncoding, NameValue } from '../header-codec.js';
 
 /**
  * Orders names as spdylay's strcmp orders their bytes. For latin1 the bytes

@@ -26,9 +26,8 @@
  * values of a repeated name or a value's own; only then, or when there is
  * no text, are the values searched one by one, to tell which.
  */
-import type { NameValue } from '../frame/types.js';
+import type { HeaderEncoding, NameValue } from '../header-codec.js';
 import type { VersionFacts } from '../version.js';
-import type { HeaderEncoding } from './codec.js';
 import { packText } from './nv-pack.js';
 import { matchShape, rememberShape, shapeText, sortByShape } from './nv-shape.js';
 import { checkValuesForNul, joinNv, mapNamesTo2, sortNvDeferringNul } from './nv.js';

@@ -12,9 +12,8 @@
  */
 import { CLIENT, ERR_FRAME_TOO_LARGE, ERR_ZLIB, SERVER } from '../constants.js';
 import { InvalidArgumentError, UnsupportedVersionError } from '../errors.js';
-import type { NameValue } from '../frame/types.js';
+import type { HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderCodec, HeaderEncoding, NameValue } from '../header-codec.js';
 import { versionFacts } from '../version.js';
-import type { HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderCodec, HeaderEncoding } from './codec.js';
 import { freshBytes } from './block-slab.js';
 import { NvPacker } from './nv-pack.js';
 import { unpackNv } from './nv-unpack.js';

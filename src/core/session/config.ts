@@ -5,7 +5,7 @@
  * handed it and not by whatever first reads the value.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { HeaderCodec, HeaderEncoding } from '../headers/codec.js';
+import type { HeaderCodec, HeaderEncoding } from '../header-codec.js';
 import { checkedObject, describeValue, refuseUnknownKeys } from '../option-keys.js';
 import { DEFAULT_DATA_CHUNK_SIZE, MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
 

@@ -24,7 +24,7 @@ import {
 import { EOFError, InvalidArgumentError, SpdylayError, StreamClosedError, UnsupportedVersionError } from '../errors.js';
 import { FrameDecoder } from '../frame/decoder.js';
 import type { HeadersRecord, NameValue, SettingsEntry, SynReplyRecord, SynStreamRecord } from '../frame/types.js';
-import type { HeaderEncoding } from '../headers/codec.js';
+import type { HeaderEncoding } from '../header-codec.js';
 import { createHeaderCodec } from '../headers/spdy-codec.js';
 import { prepareNv } from '../headers/prepare.js';
 import { versionFacts, withoutFlowControl } from '../version.js';

@@ -37,7 +37,7 @@ import {
 } from '../constants.js';
 import { CallbackFailureError, TemporalCallbackFailureError } from '../errors.js';
 import { encodeControlFrame, encodeDataHead } from '../frame/encoder.js';
-import type { HeaderBlockEncoder } from '../headers/codec.js';
+import type { HeaderBlockEncoder } from '../header-codec.js';
 import { ERROR_CODES } from '../names.js';
 import { MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
 import { GOAWAY_SEND, SessionCore } from './core.js';

@@ -29,7 +29,7 @@ import {
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 import { FrameDecoder, KEPT_PAYLOAD_LIMIT } from '../../../src/core/frame/decoder.js';
 import type { FrameSink } from '../../../src/core/frame/sink.js';
-import type { HeaderBlockDecoder, HeaderBlockResult } from '../../../src/core/headers/codec.js';
+import type { HeaderBlockDecoder, HeaderBlockResult } from '../../../src/core/header-codec.js';
 import { versionFacts } from '../../../src/core/version.js';
 import { ascii, concat, hex } from '../../helpers/bytes.js';
 import { createPlainCodec, type PlainDecoder } from '../../helpers/plain-codec.js';

@@ -12,7 +12,7 @@ import {
 } from '../../../src/core/constants.js';
 import { InvalidArgumentError, UnsupportedVersionError } from '../../../src/core/errors.js';
 import type { NameValue } from '../../../src/core/frame/types.js';
-import type { HeaderBlockDecoder, HeaderBlockResult, HeaderCodec } from '../../../src/core/headers/codec.js';
+import type { HeaderBlockDecoder, HeaderBlockResult, HeaderCodec } from '../../../src/core/header-codec.js';
 import { mapNamesTo2, normalizeNv, splitNv } from '../../../src/core/headers/nv.js';
 import { createHeaderCodec } from '../../../src/core/headers/spdy-codec.js';
 import type { HeaderCodecOptions } from '../../../src/core/headers/spdy-codec.js';

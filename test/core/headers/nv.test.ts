@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERR_INVALID_FRAME, ERR_INVALID_HEADER_BLOCK, PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1 } from '../../../src/core/constants.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 import type { NameValue } from '../../../src/core/frame/types.js';
-import type { HeaderBlockResult } from '../../../src/core/headers/codec.js';
+import type { HeaderBlockResult } from '../../../src/core/header-codec.js';
 import { NvPacker } from '../../../src/core/headers/nv-pack.js';
 import { unpackNv } from '../../../src/core/headers/nv-unpack.js';
 import {

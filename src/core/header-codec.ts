@@ -1,13 +1,18 @@
 /**
- * The header codec: the seam between framing and header compression.
+ * The header codec's contract, and the name/value type it shares with the
+ * frames: the base that framing (frame/), header compression (headers/) and
+ * the session all build on, so that neither frame/ nor headers/ needs the
+ * other.
  *
- * Framing only ever sees these interfaces, so a later worker pool can run the
- * same compression elsewhere without touching the decoder or encoder. Each
- * session owns one codec: one deflate stream for what it sends and one
- * inflate stream for what it receives, each continuing across every header
- * block of the session, as SPDY requires.
+ * A codec can be swapped (SessionConfig.headerCodec), so a later worker
+ * pool can run the same compression elsewhere. Each session owns one codec:
+ * one deflate stream for what it sends and one inflate stream for what it
+ * receives, each continuing across every header block of the session, as
+ * SPDY requires.
  */
-import type { NameValue } from '../frame/types.js';
+
+/** One header: a lower-case name and a value that holds no NUL. */
+export type NameValue = [name: string, value: string];
 
 /** How name and value characters map to bytes on the wire. */
 export type HeaderEncoding = 'utf8' | 'latin1';
