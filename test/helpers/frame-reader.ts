@@ -21,7 +21,7 @@ import type { SinkEvent } from './recording-sink.js';
 import { frameLabel } from './labels.js';
 
 export class FrameReader {
-  private readonly sink = new RecordingSink();
+  private readonly sink: RecordingSink;
   private readonly decoder: FrameDecoder;
   private seen = 0;
 
@@ -35,7 +35,8 @@ export class FrameReader {
     const headers = options.rawHeaders
       ? new RawHeaderDecoder(version, facts.nvLengthSize)
       : createHeaderCodec({ version, side: side === CLIENT ? CLIENT : SERVER }).decoder;
-    this.decoder = new FrameDecoder({ facts, headers, sink: this.sink });
+    this.sink = new RecordingSink(headers);
+    this.decoder = new FrameDecoder({ facts, sink: this.sink });
   }
 
   /** Decodes `bytes` and returns the frames completed by them. */

@@ -5,9 +5,16 @@
  * so logs compare equal however the input was split; the raw call count is
  * kept too. Byte arguments are copied (the decoder's views are valid only
  * during the call), and every chunk is checked against its frame.
+ *
+ * Header blocks are decoded as the session decodes them: their bytes fed to
+ * the header codec given to the constructor, the verdict weighed with the
+ * session's own headerFrameVerdict, and the frame then recorded as 'ctrl'
+ * (with its list) or 'header-error'.
  */
 import type { FrameSink } from '../../src/core/frame/sink.js';
 import type { ControlFrameRecord, HeaderFrameRecord } from '../../src/core/frame/types.js';
+import type { HeaderBlockDecoder } from '../../src/core/header-codec.js';
+import { headerFrameVerdict } from '../../src/core/session/header-verdict.js';
 
 export type SinkEvent =
   | { e: 'ctrl'; frame: ControlFrameRecord }
@@ -20,11 +27,15 @@ export type SinkEvent =
 
 export class RecordingSink implements FrameSink {
   readonly events: SinkEvent[] = [];
-  /** Every sink call, DATA chunks counted one by one. */
+  /** Every sink call, DATA and header-block chunks counted one by one. */
   calls = 0;
   /** The DATA chunks as received (views), for aliasing checks. */
   readonly chunks: Uint8Array[] = [];
   private open: { streamId: number; flags: number; length: number; parts: Uint8Array[]; size: number } | null = null;
+  private inHeaderBlock = false;
+
+  /** `headers` decodes the header blocks; without one, a header frame is a test failure. */
+  constructor(private readonly headers: HeaderBlockDecoder | null = null) {}
 
   onControlFrame(frame: ControlFrameRecord): void {
     this.calls++;
@@ -32,10 +43,32 @@ export class RecordingSink implements FrameSink {
     this.events.push({ e: 'ctrl', frame });
   }
 
-  onHeaderBlockError(frame: HeaderFrameRecord, error: number, head: Uint8Array, payload: Uint8Array): void {
+  onHeaderBlockBegin(): void {
     this.calls++;
     this.expectClosed();
-    this.events.push({ e: 'header-error', frame, error, head: head.slice(), payload: payload.slice() });
+    this.inHeaderBlock = true;
+    this.codec().begin();
+  }
+
+  onHeaderBlockChunk(chunk: Uint8Array): void {
+    this.calls++;
+    if (!this.inHeaderBlock) throw new Error('header-block chunk outside a block');
+    if (chunk.length === 0) throw new Error('empty header-block chunk');
+    this.codec().push(chunk);
+  }
+
+  onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array): void {
+    this.calls++;
+    if (!this.inHeaderBlock) throw new Error('header-block end outside a block');
+    this.inHeaderBlock = false;
+    const result = this.codec().end();
+    const error = headerFrameVerdict(framingError, result);
+    if (error === 0 && result.ok) {
+      frame.nv = result.nv;
+      this.events.push({ e: 'ctrl', frame });
+    } else {
+      this.events.push({ e: 'header-error', frame, error, head: head.slice(), payload: fixed.slice() });
+    }
   }
 
   onParseError(type: number, head: Uint8Array, payload: Uint8Array, error: number): void {
@@ -92,6 +125,12 @@ export class RecordingSink implements FrameSink {
 
   private expectClosed(): void {
     if (this.open !== null) throw new Error('control event inside a DATA frame');
+    if (this.inHeaderBlock) throw new Error('event inside a header block');
+  }
+
+  private codec(): HeaderBlockDecoder {
+    if (this.headers === null) throw new Error('a header frame, but no header codec given');
+    return this.headers;
   }
 }
 

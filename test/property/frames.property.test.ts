@@ -150,10 +150,9 @@ interface Options {
 /** Pushes `chunks` one call each into a fresh decoder; returns the sink. */
 function run(version: number, chunks: readonly Uint8Array[], options: Options = {}): RecordingSink {
   const facts = versionFacts(version)!;
-  const sink = new RecordingSink();
+  const sink = new RecordingSink(new PlainDecoder({ lengthSize: facts.nvLengthSize, maxInflated: options.maxInflated }));
   const decoder = new FrameDecoder({
     facts,
-    headers: new PlainDecoder({ lengthSize: facts.nvLengthSize, maxInflated: options.maxInflated }),
     sink,
     maxControlFrameLength: options.max,
   });

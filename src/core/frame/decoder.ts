@@ -22,9 +22,12 @@
  * - DATA payload goes to the sink as `chunk.subarray(...)` views of the
  *   caller's input: never copied, never buffered (spdylay passes its input
  *   through to on_data_chunk_recv_callback the same way).
- * - A header block's compressed slices go straight to `headers.push()` as
- *   they arrive, so a block is never buffered compressed (spdylay inflates
- *   incrementally too).
+ * - A header block's compressed slices go to the sink as views of the input
+ *   as they arrive (onHeaderBlockChunk, Netty's readHeaderBlock), so a block
+ *   is never buffered compressed. The decoder never decodes a block: the
+ *   session feeds its codec and weighs the codec's verdict against the
+ *   decoder's framing verdict (onHeaderBlockEnd), so a codec may work
+ *   elsewhere, as a worker pool will.
  * - Version, per-type length and structure are checked once the head is in,
  *   before any payload is read; a frame found malformed is skipped by count
  *   and reported once its last byte has arrived, as spdylay reports it.
@@ -33,23 +36,20 @@
  * input: every malformed frame becomes one sink call, made when the frame's
  * last byte is in. Outcomes, from spdylay's spdylay_session_mem_recv,
  * spdylay_session_process_ctrl_frame and the spdylay_frame_unpack_* checks
- * (P = onParseError, H = onHeaderBlockError, U = onUnknownFrame; an H with
- * a code other than INVALID_HEADER_BLOCK or FRAME_TOO_LARGE is a parse error
- * in spdylay, see FrameSink):
+ * (P = onParseError, U = onUnknownFrame, E = onHeaderBlockEnd with the
+ * framing verdict shown, after the block's bytes went to the sink; the
+ * session then decides between that verdict and the block's, see
+ * session/header-verdict.ts):
  *
  *   frame                                        outcome
  *   -------------------------------------------  ------------------------------------
  *   SYN_STREAM, length <= 10                      P INVALID_FRAME (no block, no inflate)
  *   SYN_REPLY/HEADERS, length <= 4 (v2: 6)        P INVALID_FRAME
- *   header frame, block fails to inflate          H ERR_ZLIB (codec's verdict)
- *   header frame, length > maxControlFrameLength  block inflated and dropped, H FRAME_TOO_LARGE
- *   header frame, inflated block over the cap     H FRAME_TOO_LARGE (codec's verdict)
- *   header frame, bad block content               H INVALID_HEADER_BLOCK (codec's verdict)
- *   header frame, block lengths do not add up     H INVALID_FRAME (codec's verdict)
- *   SYN_STREAM, version not 2 or 3                block inflated, H UNSUPPORTED_VERSION
- *                                                 (P if length <= 10)
- *   SYN_REPLY/HEADERS, version not 2 or 3         block inflated, H INVALID_FRAME [1]
- *                                                 (P if no block)
+ *   header frame, well formed                     E 0
+ *   header frame, length > maxControlFrameLength  E FRAME_TOO_LARGE (the block is still
+ *                                                 reported, to keep zlib in step)
+ *   SYN_STREAM, version not 2 or 3                E UNSUPPORTED_VERSION (P if length <= 10)
+ *   SYN_REPLY/HEADERS, version not 2 or 3         E INVALID_FRAME [1] (P if no block)
  *   RST_STREAM / WINDOW_UPDATE, length != 8       P INVALID_FRAME (SPDY/2 WINDOW_UPDATE too)
  *   PING, length != 4                             P INVALID_FRAME
  *   GOAWAY, length not 4 or 8 (v2) / 8 (v3)       P INVALID_FRAME [2]
@@ -73,8 +73,8 @@
  * [1] spdylay has no layout for these (spdylay_frame_nv_offset is -1) and
  *     asserts; a release build reports INVALID_FRAME without inflating,
  *     which desynchronises zlib. We report the same INVALID_FRAME, but read
- *     the frame with the session's layout and feed its block to the codec,
- *     so later header blocks still inflate.
+ *     the frame with the session's layout and report its block, so the
+ *     session's codec still sees it and later header blocks still inflate.
  * [2] spdy-transport sends an 8-byte GOAWAY in SPDY/2 (last-good-stream-id
  *     and a status, SPDY/3's layout). spdylay refuses it as
  *     INVALID_FRAME and answers with its own GOAWAY, so a spdy/2 session with
@@ -90,7 +90,6 @@ import {
   ERR_FRAME_TOO_LARGE,
   ERR_INVALID_FRAME,
   ERR_UNSUPPORTED_VERSION,
-  ERR_ZLIB,
   GOAWAY,
   HEADERS,
   NOOP,
@@ -105,7 +104,6 @@ import {
 } from '../constants.js';
 import { readUint31, readUint32 } from '../bytes.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { HeaderBlockDecoder } from '../header-codec.js';
 import { versionFacts, type VersionFacts } from '../version.js';
 import { FRAME_HEAD_LENGTH, MAX_FRAME_LENGTH, SYN_STREAM_FIXED_LENGTH } from '../wire.js';
 import type { FrameSink } from './sink.js';
@@ -114,14 +112,12 @@ import type { HeaderFrameRecord, NameValue, SettingsEntry } from './types.js';
 export interface FrameDecoderOptions {
   /** The session's version facts: the layout used for a frame whose version is neither 2 nor 3. */
   facts: VersionFacts;
-  /** The session's receive-side header codec. */
-  headers: HeaderBlockDecoder;
   sink: FrameSink;
   /**
    * spdylay's max_recv_ctrl_frame_buf: the largest control frame payload
    * accepted (default and maximum 2^24-1). A longer header frame is still
-   * read and its block still inflated, so the zlib stream stays in step,
-   * then refused with ERR_FRAME_TOO_LARGE; a longer frame of any other type
+   * read and its block still reported, so the session's zlib stream stays
+   * in step, with the framing verdict ERR_FRAME_TOO_LARGE; a longer frame of any other type
    * is skipped without keeping any of it and reported as spdylay does (see
    * the table above).
    */
@@ -165,7 +161,6 @@ const SPDY3_FACTS = versionFacts(PROTO_SPDY3)!;
 
 export class FrameDecoder {
   private readonly facts: VersionFacts;
-  private readonly headers: HeaderBlockDecoder;
   private readonly sink: FrameSink;
   private readonly maxControlFrameLength: number;
 
@@ -210,7 +205,9 @@ export class FrameDecoder {
   /** The fixed part, kept for a parse-error callback (spdylay reports exactly these bytes). */
   private readonly fixedCopy = new Uint8Array(SYN_STREAM_FIXED_LENGTH);
   private fixedLength = 0;
-  /** The frame exceeds maxControlFrameLength: inflate to stay in step, then refuse. */
+  /** fixedCopy's first 4, 6 and 10 bytes (the fixed parts' lengths), made once: the sink gets a view per frame. */
+  private readonly fixedViews: Uint8Array[] = [];
+  /** The frame exceeds maxControlFrameLength: its block still goes to the sink, to keep zlib in step. */
   private blockTooLarge = false;
   /**
    * The frame's version is neither 2 nor 3: spdylay's verdict for it
@@ -235,7 +232,6 @@ export class FrameDecoder {
       throw new InvalidArgumentError(`maxControlFrameLength must be an integer in 0..${MAX_FRAME_LENGTH}`);
     }
     this.facts = options.facts;
-    this.headers = options.headers;
     this.sink = options.sink;
     this.maxControlFrameLength = max;
     this.layout = options.facts;
@@ -326,7 +322,7 @@ export class FrameDecoder {
           this.remaining -= n;
           off += n;
           this.consumed = off;
-          this.headers.push(chunk.subarray(off - n, off));
+          this.sink.onHeaderBlockChunk(chunk.subarray(off - n, off));
           break;
         }
 
@@ -532,7 +528,7 @@ export class FrameDecoder {
         }
         // SPDY/2 SYN_REPLY/HEADERS: 2 unused bytes follow the id, skipped.
         this.state = READ_HEADER_BLOCK;
-        this.headers.begin();
+        this.sink.onHeaderBlockBegin();
         return;
       }
       case RST_STREAM:
@@ -614,32 +610,33 @@ export class FrameDecoder {
   }
 
   /**
-   * The header block is complete. spdylay's precedence: a broken zlib
-   * stream (parse error, session-fatal) over "too large" (stream error
-   * FRAME_TOO_LARGE) over an unsupported SYN_STREAM version (parse error)
-   * over the block's own verdict. A SYN_REPLY/HEADERS of an unknown version
-   * never reaches spdylay's inflater, so its INVALID_FRAME comes first.
+   * The header block is complete: the frame goes to the sink with the
+   * decoder's verdict on its framing. A SYN_REPLY/HEADERS of an unknown
+   * version is INVALID_FRAME whatever else is wrong (spdylay never inflates
+   * it); otherwise "too large" outranks an unsupported SYN_STREAM version.
    */
   private endHeaderFrame(): void {
-    const result = this.headers.end();
-    const error = result.ok ? 0 : result.error;
     const versionError = this.versionError;
-    if (versionError === ERR_INVALID_FRAME) this.refuseHeaderFrame(versionError);
-    else if (error === ERR_ZLIB) this.refuseHeaderFrame(error);
-    else if (this.blockTooLarge || error === ERR_FRAME_TOO_LARGE) this.refuseHeaderFrame(ERR_FRAME_TOO_LARGE);
-    else if (versionError !== 0) this.refuseHeaderFrame(versionError);
-    // Else the codec's verdict: INVALID_HEADER_BLOCK (content) or e.g.
-    // INVALID_FRAME (lengths that do not add up, spdylay_frame_count_unpack_nv_space).
-    else if (!result.ok) this.refuseHeaderFrame(result.error);
-    else this.sink.onControlFrame(this.headerRecord(result.nv));
+    const framingError =
+      versionError === ERR_INVALID_FRAME ? versionError : this.blockTooLarge ? ERR_FRAME_TOO_LARGE : versionError;
+    this.sink.onHeaderBlockEnd(this.headerRecord(), framingError, this.head, this.fixedView(this.fixedLength));
   }
 
-  private refuseHeaderFrame(error: number): void {
-    this.sink.onHeaderBlockError(this.headerRecord([]), error, this.head.slice(), this.fixedCopy.slice(0, this.fixedLength));
+  /** fixedCopy[0, length) as a view kept for the decoder's life. */
+  private fixedView(length: number): Uint8Array {
+    const views = this.fixedViews;
+    for (let k = 0; k < views.length; k++) if (views[k]!.length === length) return views[k]!;
+    const view = this.fixedCopy.subarray(0, length);
+    views.push(view);
+    return view;
   }
 
-  /** Records are literals with one property order per type, so each type keeps one shape. */
-  private headerRecord(nv: NameValue[]): HeaderFrameRecord {
+  /**
+   * Records are literals with one property order per type, so each type
+   * keeps one shape. `nv` is left empty for the sink to fill.
+   */
+  private headerRecord(): HeaderFrameRecord {
+    const nv: NameValue[] = [];
     switch (this.type) {
       case SYN_STREAM:
         return {

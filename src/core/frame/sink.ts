@@ -1,7 +1,8 @@
 /**
  * What the frame decoder reports. The decoder checks framing only (lengths,
- * field structure, header-block decoding); every rule about streams and
- * session state belongs to the session, which implements this interface.
+ * field structure); header blocks pass through it compressed, and decoding
+ * them, like every rule about streams and session state, belongs to the
+ * session, which implements this interface.
  *
  * Byte arguments may be views of the caller's input: they are valid only
  * during the call. A sink that keeps one must copy it.
@@ -14,31 +15,47 @@ import type { ControlFrameRecord, HeaderFrameRecord } from './types.js';
 
 export interface FrameSink {
   /**
-   * A complete, well-formed control frame (header blocks decoded).
+   * A complete, well-formed control frame other than SYN_STREAM, SYN_REPLY
+   * and HEADERS (those come as onHeaderBlockBegin ... onHeaderBlockEnd).
    * `frame.version` is the frame's own wire version, which may differ from
    * the session's: spdylay parses such a frame by its own version's layout
-   * and then ignores it (SYN_STREAM: RST_STREAM UNSUPPORTED_VERSION), and
-   * so must the session. NOOP and CREDENTIAL are reported too; spdylay
-   * takes no action on either.
+   * and then ignores it, and so must the session. NOOP and CREDENTIAL are
+   * reported too; spdylay takes no action on either.
    */
   onControlFrame(frame: ControlFrameRecord): void;
 
   /**
-   * A SYN_STREAM, SYN_REPLY or HEADERS whose fixed fields parsed but whose
-   * header block was refused. `frame.nv` is empty. By `error`, as spdylay
-   * treats them (spdylay_session_process_ctrl_frame):
-   * - ERR_INVALID_HEADER_BLOCK (bad content) or ERR_FRAME_TOO_LARGE (the
-   *   frame exceeded maxControlFrameLength, or the inflated block its cap):
-   *   a stream error, RST_STREAM PROTOCOL_ERROR / FRAME_TOO_LARGE. The zlib
-   *   context is still in step.
-   * - ERR_ZLIB (broken compressed data), ERR_INVALID_FRAME (the block's
-   *   lengths do not add up; also a SYN_REPLY/HEADERS of a version other
-   *   than 2 or 3) or ERR_UNSUPPORTED_VERSION (a SYN_STREAM of a version
-   *   other than 2 or 3): a parse error, reported like onParseError. `head`
-   *   (the 8-byte head) and `payload` (the fixed fields before the block)
-   *   are what spdylay hands its parse-error callback; fresh copies.
+   * The fixed fields of a SYN_STREAM, SYN_REPLY or HEADERS are in and its
+   * header block follows: zero or more onHeaderBlockChunk calls, then
+   * onHeaderBlockEnd. The sink decodes the block (Netty's readHeaderBlock
+   * and readHeaderBlockEnd), so the decoder itself never waits on header
+   * compression.
    */
-  onHeaderBlockError(frame: HeaderFrameRecord, error: number, head: Uint8Array, payload: Uint8Array): void;
+  onHeaderBlockBegin(): void;
+
+  /**
+   * The next compressed bytes of the current header block, as a view of the
+   * input (never copied, never buffered). Chunk boundaries follow the input.
+   */
+  onHeaderBlockChunk(chunk: Uint8Array): void;
+
+  /**
+   * The current header block's last byte is in. `frame` has every field but
+   * `nv`, which is empty for the sink to fill. `framingError` is the
+   * decoder's own verdict on the frame, which the sink weighs against the
+   * block's (spdylay's precedence, session/header-verdict.ts):
+   * - 0: the framing is fine.
+   * - ERR_INVALID_FRAME: a SYN_REPLY or HEADERS of a version other than 2
+   *   or 3 (read with the session's layout, so the block still reached the
+   *   codec, see decoder.ts note [1]).
+   * - ERR_FRAME_TOO_LARGE: the frame exceeded maxControlFrameLength.
+   * - ERR_UNSUPPORTED_VERSION: a SYN_STREAM of a version other than 2 or 3.
+   * When both of the last two apply, ERR_FRAME_TOO_LARGE.
+   * `head` (the 8-byte frame head) and `fixed` (the fixed fields before the
+   * block) are what spdylay hands its parse-error callback if the frame is
+   * refused as one: views valid only during the call.
+   */
+  onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array): void;
 
   /**
    * A control frame of a known type that cannot be parsed (wrong length for

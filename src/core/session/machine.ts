@@ -86,8 +86,7 @@ export class SessionMachine {
     this.sender = new Sender(this.core, codec.encoder, c.dataChunkSize);
     this.decoder = new FrameDecoder({
       facts,
-      headers: codec.decoder,
-      sink: new Receiver(this.core),
+      sink: new Receiver(this.core, codec.decoder),
       maxControlFrameLength: c.maxControlFrameLength,
     });
   }

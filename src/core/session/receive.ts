@@ -44,10 +44,12 @@ import type {
   SynStreamRecord,
   WindowUpdateRecord,
 } from '../frame/types.js';
+import type { HeaderBlockDecoder } from '../header-codec.js';
 import { mapNamesFrom2 } from '../headers/nv.js';
 import { MAX_31BIT } from '../wire.js';
 import { GOAWAY_RECV, GOAWAY_SEND, SessionCore } from './core.js';
 import { reopenFlowControlDeferred } from './flow.js';
+import { headerFrameVerdict } from './header-verdict.js';
 import { SHUT_RD, SHUT_WR, StreamState } from './stream.js';
 import type { Stream } from './stream.js';
 
@@ -60,7 +62,11 @@ export class Receiver implements FrameSink {
   /** The current DATA frame overran its stream window and was answered with FLOW_CONTROL_ERROR. */
   private flowRejected = false;
 
-  constructor(private readonly s: SessionCore) {}
+  constructor(
+    private readonly s: SessionCore,
+    /** The session's receive-side header codec, fed the blocks the decoder reports. */
+    private readonly headers: HeaderBlockDecoder,
+  ) {}
 
   onControlFrame(frame: ControlFrameRecord): void {
     // spdylay drops a control frame whose version is not the session's, except
@@ -89,7 +95,29 @@ export class Receiver implements FrameSink {
     }
   }
 
-  onHeaderBlockError(frame: HeaderFrameRecord, error: number, head: Uint8Array, payload: Uint8Array): void {
+  // ---- header blocks: the decoder reports the bytes, the codec decodes them ----
+
+  onHeaderBlockBegin(): void {
+    this.headers.begin();
+  }
+
+  onHeaderBlockChunk(chunk: Uint8Array): void {
+    this.headers.push(chunk);
+  }
+
+  onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array): void {
+    const result = this.headers.end();
+    const error = headerFrameVerdict(framingError, result);
+    if (error === 0 && result.ok) {
+      frame.nv = result.nv;
+      this.onControlFrame(frame);
+    } else {
+      this.onHeaderBlockError(frame, error, head.slice(), fixed.slice());
+    }
+  }
+
+  /** A header frame refused (see header-verdict.ts); `head` and `payload` are fresh copies. */
+  private onHeaderBlockError(frame: HeaderFrameRecord, error: number, head: Uint8Array, payload: Uint8Array): void {
     if (error === ERR_INVALID_HEADER_BLOCK || error === ERR_FRAME_TOO_LARGE) {
       // A stream error: the zlib context is still in step, only this stream suffers.
       this.handleInvalidStream(frame, frame.streamId, error === ERR_FRAME_TOO_LARGE ? FRAME_TOO_LARGE : PROTOCOL_ERROR);

@@ -44,10 +44,9 @@ interface Setup {
 function setup(version: number = PROTO_SPDY3, options: { max?: number; maxInflated?: number; headers?: HeaderBlockDecoder } = {}): Setup {
   const facts = versionFacts(version)!;
   const codec = createPlainCodec({ lengthSize: facts.nvLengthSize, maxInflated: options.maxInflated });
-  const sink = new RecordingSink();
+  const sink = new RecordingSink(options.headers ?? codec.decoder);
   const decoder = new FrameDecoder({
     facts,
-    headers: options.headers ?? codec.decoder,
     sink,
     maxControlFrameLength: options.max,
   });
@@ -272,8 +271,8 @@ describe('FrameDecoder: header frames', () => {
       push() {},
       end: (): HeaderBlockResult => ({ ok: false, error: ERR_ZLIB }),
     };
-    const sink = new RecordingSink();
-    const decoder = new FrameDecoder({ facts: versionFacts(PROTO_SPDY3)!, headers: zlibBroken, sink });
+    const sink = new RecordingSink(zlibBroken);
+    const decoder = new FrameDecoder({ facts: versionFacts(PROTO_SPDY3)!, sink });
     const bytes = hex('80 03 00 01 01 00 00 0c  00 00 00 01  00 00 00 00  20 00  de ad');
     decoder.push(bytes);
     expect(sink.log()).toEqual([
@@ -434,7 +433,7 @@ describe('FrameDecoder: malformed control frames (spdylay outcomes)', () => {
 
 describe('FrameDecoder: maxControlFrameLength', () => {
   it('rejects values outside 0..2^24-1', () => {
-    const base = { facts: versionFacts(PROTO_SPDY3)!, headers: createPlainCodec({ lengthSize: 4 }).decoder, sink: new RecordingSink() };
+    const base = { facts: versionFacts(PROTO_SPDY3)!, sink: new RecordingSink(createPlainCodec({ lengthSize: 4 }).decoder) };
     expect(() => new FrameDecoder({ ...base, maxControlFrameLength: -1 })).toThrow(InvalidArgumentError);
     expect(() => new FrameDecoder({ ...base, maxControlFrameLength: 0x1000000 })).toThrow(InvalidArgumentError);
     expect(() => new FrameDecoder({ ...base, maxControlFrameLength: 1.5 })).toThrow(expect.objectContaining({ code: ERR_INVALID_ARGUMENT }));
@@ -551,7 +550,7 @@ describe('FrameDecoder: a sink that throws', () => {
     );
     const seen: string[] = [];
     let throwOn = 'ping 1';
-    const recording = new RecordingSink();
+    const recording = new RecordingSink(createPlainCodec({ lengthSize: 4 }).decoder);
     const sink: FrameSink = {
       onControlFrame(frame) {
         recording.onControlFrame(frame);
@@ -559,7 +558,9 @@ describe('FrameDecoder: a sink that throws', () => {
         seen.push(what);
         if (what === throwOn) throw new Error('boom');
       },
-      onHeaderBlockError: (...a) => recording.onHeaderBlockError(...a),
+      onHeaderBlockBegin: () => recording.onHeaderBlockBegin(),
+      onHeaderBlockChunk: (...a) => recording.onHeaderBlockChunk(...a),
+      onHeaderBlockEnd: (...a) => recording.onHeaderBlockEnd(...a),
       onParseError: (...a) => recording.onParseError(...a),
       onUnknownFrame: (...a) => recording.onUnknownFrame(...a),
       onDataBegin(...a) {
@@ -573,7 +574,7 @@ describe('FrameDecoder: a sink that throws', () => {
         seen.push('data end');
       },
     };
-    const decoder = new FrameDecoder({ facts: versionFacts(PROTO_SPDY3)!, headers: createPlainCodec({ lengthSize: 4 }).decoder, sink });
+    const decoder = new FrameDecoder({ facts: versionFacts(PROTO_SPDY3)!, sink });
     expect(() => decoder.push(pings)).toThrow('boom');
     expect(decoder.consumed).toBe(12);
     throwOn = 'data begin';
