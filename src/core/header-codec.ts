@@ -51,11 +51,39 @@ export interface HeaderBlockDecoder {
   end(): HeaderBlockResult;
 }
 
+/**
+ * A submitted name/value list made ready to send, by
+ * HeaderBlockEncoder.prepare at submit time. `nv` is what the frame shows
+ * its callbacks; whatever else the block holds belongs to the encoder that
+ * made it, which alone reads it: the session only carries the block from
+ * submit to send.
+ */
+export interface PreparedHeaderBlock {
+  readonly nv: NameValue[];
+}
+
+/**
+ * What HeaderBlockEncoder.encode takes: a block its own prepare() made, or
+ * a list already normalised for the wire (lower-case unique names, repeated
+ * values NUL-joined, SPDY/2 names mapped), packed exactly as given: tools
+ * and tests that build frames by hand pass lists.
+ */
+export type HeaderBlockInput = PreparedHeaderBlock | readonly NameValue[];
+
 /** Send side: one name/value list in, one compressed block out. */
 export interface HeaderBlockEncoder {
   /**
-   * Packs and compresses `nv` (already normalised: lower-case names, unique,
-   * repeated values NUL-joined) and returns a new buffer whose first
+   * Validates and normalises a submitted list, at submit time, so that
+   * nothing is left to fail when the frame is sent: throws
+   * InvalidArgumentError naming the header for a list the session must
+   * refuse (python-spdylay raises from submit_*). The block's `nv` is
+   * spdylay's normalised copy (names lower-cased, pairs sorted by name,
+   * repeated names as separate pairs, SPDY/3 names in every version).
+   */
+  prepare(nv: readonly (readonly [string, string])[]): PreparedHeaderBlock;
+
+  /**
+   * Packs and compresses `block` and returns a new buffer whose first
    * `headroom` bytes are left free for the frame's head and fixed fields,
    * followed by the compressed block.
    *
@@ -64,12 +92,8 @@ export interface HeaderBlockEncoder {
    * against a bound before anything is compressed, so refusing a frame never
    * desynchronises the peer's inflater. Also null, for the same reason, when
    * a SPDY/2 block's count or a length does not fit its 16-bit field.
-   *
-   * `text` is a hint an encoder may ignore: the block already laid out as
-   * one string by prepareNv (nv-pack.ts packText for this `nv` and the
-   * session's version), or null.
    */
-  encode(nv: readonly NameValue[], headroom: number, maxBlockLength: number, text?: string | null): Uint8Array | null;
+  encode(block: HeaderBlockInput, headroom: number, maxBlockLength: number): Uint8Array | null;
 }
 
 export interface HeaderCodec {

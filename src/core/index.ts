@@ -34,6 +34,15 @@ export type { DataSource } from './session/outbound.js';
 
 // Frames and header compression, for tools and codecs.
 export type { SettingsEntry, ControlFrameRecord } from './frame/types.js';
-export type { NameValue, HeaderCodec, HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderEncoding } from './header-codec.js';
+export type {
+  NameValue,
+  HeaderCodec,
+  HeaderBlockDecoder,
+  HeaderBlockEncoder,
+  HeaderBlockInput,
+  HeaderBlockResult,
+  HeaderEncoding,
+  PreparedHeaderBlock,
+} from './header-codec.js';
 export { createHeaderCodec } from './headers/spdy-codec.js';
 export type { HeaderCodecOptions } from './headers/spdy-codec.js';

@@ -39,9 +39,10 @@ import {
   encodeSettings,
   encodeWindowUpdate,
   writeControlHead,
+  type BlockEncoder,
 } from '../../src/core/frame/encoder.js';
 import type { NameValue, SettingsEntry } from '../../src/core/frame/types.js';
-import type { HeaderBlockEncoder, HeaderEncoding } from '../../src/core/header-codec.js';
+import type { HeaderEncoding } from '../../src/core/header-codec.js';
 import { HeaderDeflater, defaultCompressionLevel, headerDictionary } from '../../src/core/headers/zlib.js';
 import { versionFacts } from '../../src/core/version.js';
 import type { VersionFacts } from '../../src/core/version.js';
@@ -80,7 +81,7 @@ export class FrameFactory {
   readonly facts: VersionFacts;
   /** The factory's one deflate stream, shared by every header block it builds. */
   private readonly deflater: HeaderDeflater;
-  private readonly encoder: HeaderBlockEncoder;
+  private readonly encoder: BlockEncoder;
   private readonly encoding: HeaderEncoding;
 
   /**
@@ -94,7 +95,13 @@ export class FrameFactory {
     this.facts = facts;
     this.encoding = encoding;
     this.deflater = new HeaderDeflater(headerDictionary(version), defaultCompressionLevel(side === CLIENT ? CLIENT : SERVER));
-    this.encoder = { encode: (nv, headroom) => this.compress(this.pack(nv), headroom) };
+    this.encoder = {
+      encode: (block, headroom) => {
+        // encodeControlFrame hands over the record's own list (no prepared block is ever made here).
+        if (!Array.isArray(block)) throw new Error('the factory encodes lists only');
+        return this.compress(this.pack(block), headroom);
+      },
+    };
   }
 
   /**
@@ -124,7 +131,7 @@ export class FrameFactory {
    */
   withBlock(frame: HeaderFrameSpec, block: Uint8Array, options: { compressed?: boolean } = {}): Uint8Array {
     const raw = options.compressed === false;
-    const encoder: HeaderBlockEncoder = {
+    const encoder: BlockEncoder = {
       encode: (_nv, headroom) => {
         if (!raw) return this.compress(block, headroom);
         const out = new Uint8Array(headroom + block.length);
@@ -233,7 +240,7 @@ export class FrameFactory {
     return out;
   }
 
-  private header(frame: Parameters<typeof encodeControlFrame>[1], encoder: HeaderBlockEncoder = this.encoder): Uint8Array {
+  private header(frame: Parameters<typeof encodeControlFrame>[1], encoder: BlockEncoder = this.encoder): Uint8Array {
     // Layout follows the record's own version; the block goes through this
     // factory's one deflate stream, whatever version the frame claims.
     const bytes = encodeControlFrame({ ...this.facts, wireVersion: frame.version === 2 ? 2 : 3 } as VersionFacts, frame, null, encoder);

@@ -16,9 +16,12 @@ import type { NameValue } from '../../src/core/frame/types.js';
 import type {
   HeaderBlockDecoder,
   HeaderBlockEncoder,
+  HeaderBlockInput,
   HeaderBlockResult,
   HeaderCodec,
+  PreparedHeaderBlock,
 } from '../../src/core/header-codec.js';
+import { joinNv, sortNv } from '../../src/core/headers/nv.js';
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
@@ -58,6 +61,10 @@ function putLength(buf: Uint8Array, off: number, value: number, size: 2 | 4): nu
   return off;
 }
 
+interface PlainBlock extends PreparedHeaderBlock {
+  readonly wireNv: NameValue[];
+}
+
 export class PlainEncoder implements HeaderBlockEncoder {
   /** Every buffer returned, so tests can check the frame is written into it (no copy). */
   readonly outputs: Uint8Array[] = [];
@@ -66,8 +73,16 @@ export class PlainEncoder implements HeaderBlockEncoder {
 
   constructor(private readonly lengthSize: 2 | 4) {}
 
-  encode(nv: readonly NameValue[], headroom: number, maxBlockLength: number): Uint8Array | null {
+  /** Sorted and joined as the session's codec would; the block packs the joined list. */
+  prepare(nv: readonly (readonly [string, string])[]): PlainBlock {
+    const sorted = sortNv(nv);
+    return { nv: sorted, wireNv: joinNv(sorted) };
+  }
+
+  /** Packs a list as given, or a PlainBlock's joined list. */
+  encode(input: HeaderBlockInput, headroom: number, maxBlockLength: number): Uint8Array | null {
     this.calls.push({ headroom, maxBlockLength });
+    const nv = Array.isArray(input) ? (input as readonly NameValue[]) : (input as PlainBlock).wireNv;
     const block = packNv(nv, this.lengthSize);
     if (block.length > maxBlockLength) return null;
     const out = new Uint8Array(headroom + block.length);

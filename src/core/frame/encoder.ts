@@ -34,7 +34,7 @@ import {
   WINDOW_UPDATE,
 } from '../constants.js';
 import { writeUint32 } from '../bytes.js';
-import type { HeaderBlockEncoder } from '../header-codec.js';
+import type { HeaderBlockEncoder, HeaderBlockInput } from '../header-codec.js';
 import type { VersionFacts } from '../version.js';
 import { FRAME_HEAD_LENGTH, MAX_FRAME_LENGTH, MAX_31BIT, SYN_STREAM_FIXED_LENGTH } from '../wire.js';
 import type {
@@ -42,7 +42,6 @@ import type {
   CredentialRecord,
   GoawayRecord,
   HeadersRecord,
-  NameValue,
   NoopRecord,
   PingRecord,
   RstStreamRecord,
@@ -88,21 +87,23 @@ export function encodeDataHead(streamId: number, flags: number, length: number):
 
 // ---- header frames ----
 
+/** All the frame encoder asks of a header codec. */
+export type BlockEncoder = Pick<HeaderBlockEncoder, 'encode'>;
+
 /**
- * SYN_STREAM. `nv` is the normalised wire list (lower-case, unique names,
- * repeated values NUL-joined, SPDY/2 names already mapped). Returns null
- * when the block could exceed `maxBlockLength` compressed bytes (never more
- * than a 24-bit length leaves room for).
+ * SYN_STREAM. `block` is what the codec encodes (HeaderBlockInput: its own
+ * prepared block, or a normalised wire list); the frame encoder never looks
+ * inside. Returns null when the block could exceed `maxBlockLength`
+ * compressed bytes (never more than a 24-bit length leaves room for).
  */
 export function encodeSynStream(
   frame: SynStreamRecord,
-  nv: readonly NameValue[],
-  headers: HeaderBlockEncoder,
+  block: HeaderBlockInput,
+  headers: BlockEncoder,
   maxBlockLength: number = MAX_FRAME_LENGTH,
-  text: string | null = null,
 ): Uint8Array | null {
   const headroom = FRAME_HEAD_LENGTH + SYN_STREAM_FIXED_LENGTH;
-  const buf = encodeBlock(nv, headers, headroom, maxBlockLength, text);
+  const buf = encodeBlock(block, headers, headroom, maxBlockLength);
   if (buf === null) return null;
   const length = buf.length - FRAME_HEAD_LENGTH;
   writeControlHead(buf, 0, frame.version, SYN_STREAM, frame.flags, length);
@@ -121,39 +122,36 @@ export function encodeSynStream(
   return buf;
 }
 
-/** SYN_REPLY; see encodeSynStream for `nv` and the null result. */
+/** SYN_REPLY; see encodeSynStream for `block` and the null result. */
 export function encodeSynReply(
   frame: SynReplyRecord,
-  nv: readonly NameValue[],
-  headers: HeaderBlockEncoder,
+  block: HeaderBlockInput,
+  headers: BlockEncoder,
   maxBlockLength: number = MAX_FRAME_LENGTH,
-  text: string | null = null,
 ): Uint8Array | null {
-  return encodeReplyLike(frame, SYN_REPLY, nv, headers, maxBlockLength, text);
+  return encodeReplyLike(frame, SYN_REPLY, block, headers, maxBlockLength);
 }
 
-/** HEADERS; see encodeSynStream for `nv` and the null result. */
+/** HEADERS; see encodeSynStream for `block` and the null result. */
 export function encodeHeaders(
   frame: HeadersRecord,
-  nv: readonly NameValue[],
-  headers: HeaderBlockEncoder,
+  block: HeaderBlockInput,
+  headers: BlockEncoder,
   maxBlockLength: number = MAX_FRAME_LENGTH,
-  text: string | null = null,
 ): Uint8Array | null {
-  return encodeReplyLike(frame, HEADERS, nv, headers, maxBlockLength, text);
+  return encodeReplyLike(frame, HEADERS, block, headers, maxBlockLength);
 }
 
 /** SYN_REPLY and HEADERS share a layout: stream id, in SPDY/2 two unused bytes, then the block. */
 function encodeReplyLike(
   frame: SynReplyRecord | HeadersRecord,
   type: number,
-  nv: readonly NameValue[],
-  headers: HeaderBlockEncoder,
+  block: HeaderBlockInput,
+  headers: BlockEncoder,
   maxBlockLength: number,
-  text: string | null,
 ): Uint8Array | null {
   const fixed = frame.version === 2 ? 6 : 4;
-  const buf = encodeBlock(nv, headers, FRAME_HEAD_LENGTH + fixed, maxBlockLength, text);
+  const buf = encodeBlock(block, headers, FRAME_HEAD_LENGTH + fixed, maxBlockLength);
   if (buf === null) return null;
   const length = buf.length - FRAME_HEAD_LENGTH;
   writeControlHead(buf, 0, frame.version, type, frame.flags, length);
@@ -167,15 +165,9 @@ function encodeReplyLike(
 }
 
 /** Asks the codec for the block behind `headroom` bytes, capped so the 24-bit length cannot overflow. */
-function encodeBlock(
-  nv: readonly NameValue[],
-  headers: HeaderBlockEncoder,
-  headroom: number,
-  maxBlockLength: number,
-  text: string | null,
-): Uint8Array | null {
+function encodeBlock(block: HeaderBlockInput, headers: BlockEncoder, headroom: number, maxBlockLength: number): Uint8Array | null {
   const room = MAX_FRAME_LENGTH - (headroom - FRAME_HEAD_LENGTH);
-  const buf = headers.encode(nv, headroom, Math.min(maxBlockLength, room), text);
+  const buf = headers.encode(block, headroom, Math.min(maxBlockLength, room));
   if (buf === null) return null;
   if (buf.length - headroom > room || buf.length < headroom) {
     // The codec broke its contract; writing this would corrupt the stream.
@@ -296,29 +288,25 @@ export function encodeCredential(frame: CredentialRecord): Uint8Array {
 /**
  * Encodes any control frame as the session sends it: with the session's
  * wire version (SPDY/3.1 sends 3), which is stored in `frame.version`.
- * Header frames use `wireNv` (the normalised list for the wire) when given,
- * else `frame.nv`, and may return null (refused for size, nothing
- * compressed). `wireText` is prepareNv's text of `wireNv`, passed on to the
- * header encoder as a hint (HeaderBlockEncoder.encode).
+ * Header frames encode `block` (the codec's prepared block, or a wire list)
+ * when given, else `frame.nv` as it is, and may return null (refused for
+ * size, nothing compressed).
  */
 export function encodeControlFrame(
   facts: VersionFacts,
   frame: ControlFrameRecord,
-  wireNv: readonly NameValue[] | null,
-  headers: HeaderBlockEncoder,
+  block: HeaderBlockInput | null,
+  headers: BlockEncoder,
   maxBlockLength: number = MAX_FRAME_LENGTH,
-  wireText: string | null = null,
 ): Uint8Array | null {
   frame.version = facts.wireVersion;
-  // The text stands for wireNv only.
-  const text = wireNv === null ? null : wireText;
   switch (frame.type) {
     case SYN_STREAM:
-      return encodeSynStream(frame, wireNv ?? frame.nv, headers, maxBlockLength, text);
+      return encodeSynStream(frame, block ?? frame.nv, headers, maxBlockLength);
     case SYN_REPLY:
-      return encodeSynReply(frame, wireNv ?? frame.nv, headers, maxBlockLength, text);
+      return encodeSynReply(frame, block ?? frame.nv, headers, maxBlockLength);
     case HEADERS:
-      return encodeHeaders(frame, wireNv ?? frame.nv, headers, maxBlockLength, text);
+      return encodeHeaders(frame, block ?? frame.nv, headers, maxBlockLength);
     case RST_STREAM:
       return encodeRstStream(frame);
     case SETTINGS:

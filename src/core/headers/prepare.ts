@@ -1,17 +1,20 @@
 /**
- * A submitted name/value list, made ready once at submit time:
+ * The built-in encoder's PreparedHeaderBlock (spdy-codec.ts prepare): a
+ * submitted name/value list, made ready once at submit time:
  * - `nv`: what the frame shows its callbacks (beforeCtrlSendCb,
  *   onCtrlSendCb, onCtrlNotSendCb): lower-cased, sorted by name, repeated
  *   names as separate pairs, SPDY/3 names in every version. This is
  *   spdylay's frame->nv after spdylay_frame_nv_norm_copy (in SPDY/2 spdylay
  *   maps it to SPDY/2 names for packing and back again afterwards, so its
  *   callbacks see SPDY/3 names too).
- * - `wireNv`: what goes to HeaderBlockEncoder.encode: repeated names
- *   NUL-joined and, in SPDY/2, the six special names in their SPDY/2 form.
- *
+ * - `wireNv`: what the encoder packs: repeated names NUL-joined and, in
+ *   SPDY/2, the six special names in their SPDY/2 form.
  * - `wireText`: under UTF-8, wireNv's block as one string (nv-pack.ts
- *   packText), which the built-in encoder packs from; null under latin1 or
- *   for a block too long for that path.
+ *   packText), which the encoder packs from; null under latin1 or for a
+ *   block too long for that path.
+ *
+ * Only the encoder reads wireNv and wireText; the session carries the
+ * block from submit to send and reads `nv` alone.
  *
  * Validation errors are thrown here, at submit time, as python-spdylay
  * raises them from submit_*; nothing is left to fail when the frame is sent.
@@ -26,13 +29,13 @@
  * values of a repeated name or a value's own; only then, or when there is
  * no text, are the values searched one by one, to tell which.
  */
-import type { HeaderEncoding, NameValue } from '../header-codec.js';
+import type { HeaderEncoding, NameValue, PreparedHeaderBlock } from '../header-codec.js';
 import type { VersionFacts } from '../version.js';
 import { packText } from './nv-pack.js';
 import { matchShape, rememberShape, shapeText, sortByShape } from './nv-shape.js';
 import { checkValuesForNul, joinNv, mapNamesTo2, sortNvDeferringNul } from './nv.js';
 
-export interface PreparedNv {
+export interface PreparedNv extends PreparedHeaderBlock {
   nv: NameValue[];
   wireNv: NameValue[];
   wireText: string | null;

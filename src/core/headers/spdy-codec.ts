@@ -1,10 +1,12 @@
 /**
  * The in-thread HeaderCodec: packing plus deflate for what a session sends,
- * inflate plus unpacking for what it receives (codec.ts has the contract).
+ * inflate plus unpacking for what it receives (header-codec.ts has the
+ * contract).
  *
- *   encode(nv) -> NvPacker (shared scratch) -> HeaderDeflater (shared output) -> one copy
+ *   prepare(nv) -> prepareNv: checked, sorted, joined, and laid out as one string (PreparedNv)
+ *   encode(block) -> NvPacker (shared scratch) -> HeaderDeflater (shared output) -> one copy
  *   out, into a fresh range of a shared slab (block-slab.ts); at level 0 with
- *   prepareNv's text, packed straight into that range (encodeInPlace)
+ *   the block's text, packed straight into that range (encodeInPlace)
  *   push(slice) -> HeaderInflater (output shared by the thread's inflaters, capped) ; end() -> unpackNv -> nv
  *
  * A block refused for size is refused before deflate sees it, from the
@@ -12,11 +14,21 @@
  */
 import { CLIENT, ERR_FRAME_TOO_LARGE, ERR_ZLIB, SERVER } from '../constants.js';
 import { InvalidArgumentError, UnsupportedVersionError } from '../errors.js';
-import type { HeaderBlockDecoder, HeaderBlockEncoder, HeaderBlockResult, HeaderCodec, HeaderEncoding, NameValue } from '../header-codec.js';
-import { versionFacts } from '../version.js';
+import type {
+  HeaderBlockDecoder,
+  HeaderBlockEncoder,
+  HeaderBlockInput,
+  HeaderBlockResult,
+  HeaderCodec,
+  HeaderEncoding,
+  NameValue,
+  PreparedHeaderBlock,
+} from '../header-codec.js';
+import { versionFacts, type VersionFacts } from '../version.js';
 import { freshBytes } from './block-slab.js';
 import { NvPacker } from './nv-pack.js';
 import { unpackNv } from './nv-unpack.js';
+import { prepareNv, type PreparedNv } from './prepare.js';
 import { StringDecoder } from './text.js';
 import {
   DEFAULT_MAX_INFLATED_SIZE,
@@ -48,17 +60,33 @@ const TOO_LARGE_RESULT: HeaderBlockResult = Object.freeze({ ok: false, error: ER
 class SpdyHeaderEncoder implements HeaderBlockEncoder {
   private readonly packer = new NvPacker();
   private readonly deflater: HeaderDeflater;
+  private readonly facts: VersionFacts;
   private readonly lengthSize: 2 | 4;
+  private readonly encoding: HeaderEncoding;
   private readonly latin1: boolean;
 
-  constructor(deflater: HeaderDeflater, lengthSize: 2 | 4, latin1: boolean) {
+  constructor(deflater: HeaderDeflater, facts: VersionFacts, encoding: HeaderEncoding) {
     this.deflater = deflater;
-    this.lengthSize = lengthSize;
-    this.latin1 = latin1;
+    this.facts = facts;
+    this.lengthSize = facts.nvLengthSize;
+    this.encoding = encoding;
+    this.latin1 = encoding === 'latin1';
   }
 
-  encode(nv: readonly NameValue[], headroom: number, maxBlockLength: number, text?: string | null): Uint8Array | null {
-    if (text !== undefined && text !== null && !this.latin1 && this.deflater.storesOnly && text.length <= MAX_STORED_IN_PLACE) {
+  prepare(nv: readonly (readonly [string, string])[]): PreparedHeaderBlock {
+    return prepareNv(nv, this.facts, this.encoding);
+  }
+
+  /** `block` is a list, or a PreparedNv from prepare(): its wire list, and its text when it has one. */
+  encode(block: HeaderBlockInput, headroom: number, maxBlockLength: number): Uint8Array | null {
+    if (isList(block)) return this.encodeList(block, headroom, maxBlockLength, null);
+    const prepared = block as PreparedNv;
+    return this.encodeList(prepared.wireNv, headroom, maxBlockLength, prepared.wireText);
+  }
+
+  /** `text`: packText of `nv` (nv-pack.ts), or null. */
+  private encodeList(nv: readonly NameValue[], headroom: number, maxBlockLength: number, text: string | null): Uint8Array | null {
+    if (text !== null && !this.latin1 && this.deflater.storesOnly && text.length <= MAX_STORED_IN_PLACE) {
       const out = this.encodeInPlace(nv, headroom, maxBlockLength, text);
       if (out !== undefined) return out;
     }
@@ -95,6 +123,10 @@ class SpdyHeaderEncoder implements HeaderBlockEncoder {
     this.deflater.storeInPlace(out, headroom, chars);
     return out;
   }
+}
+
+function isList(block: HeaderBlockInput): block is readonly NameValue[] {
+  return Array.isArray(block);
 }
 
 class SpdyHeaderDecoder implements HeaderBlockDecoder {
@@ -151,7 +183,7 @@ export function createHeaderCodec(options: HeaderCodecOptions): HeaderCodec {
   const dictionary = headerDictionary(options.version);
   const latin1 = encoding === 'latin1';
   return {
-    encoder: new SpdyHeaderEncoder(new HeaderDeflater(dictionary, level), facts.nvLengthSize, latin1),
+    encoder: new SpdyHeaderEncoder(new HeaderDeflater(dictionary, level), facts, encoding),
     decoder: new SpdyHeaderDecoder(new HeaderInflater(dictionary, maxInflatedSize), facts.nvLengthSize, latin1),
   };
 }

@@ -202,7 +202,7 @@ export class SessionCore {
   /** Queues a control frame with spdylay's priority for its type. */
   addControl(
     frame: ControlFrameRecord,
-    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'wireNv' | 'wireText'>>,
+    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'block'>>,
   ): OutboundCtrlItem {
     const item: OutboundCtrlItem = {
       kind: ITEM_CTRL,
@@ -211,8 +211,7 @@ export class SessionCore {
       frame,
       dataSource: extra?.dataSource ?? null,
       streamUserData: extra?.streamUserData ?? null,
-      wireNv: extra?.wireNv ?? null,
-      wireText: extra?.wireText ?? null,
+      block: extra?.block ?? null,
     };
     this.queue.push(item);
     return item;

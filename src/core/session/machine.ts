@@ -24,9 +24,8 @@ import {
 import { EOFError, InvalidArgumentError, SpdylayError, StreamClosedError, UnsupportedVersionError } from '../errors.js';
 import { FrameDecoder } from '../frame/decoder.js';
 import type { HeadersRecord, NameValue, SettingsEntry, SynReplyRecord, SynStreamRecord } from '../frame/types.js';
-import type { HeaderEncoding } from '../header-codec.js';
+import type { HeaderBlockEncoder } from '../header-codec.js';
 import { createHeaderCodec } from '../headers/spdy-codec.js';
-import { prepareNv } from '../headers/prepare.js';
 import { versionFacts, withoutFlowControl } from '../version.js';
 import type { VersionFacts } from '../version.js';
 import { concatBytes } from '../bytes.js';
@@ -61,7 +60,8 @@ export class SessionMachine {
   private readonly sender: Sender;
   private readonly decoder: FrameDecoder;
   private readonly memSendChunkSize: number;
-  private readonly headerEncoding: HeaderEncoding;
+  /** Prepares submitted header lists (the codec's, which alone reads what it prepares). */
+  private readonly headerEncoder: HeaderBlockEncoder;
   /** Bytes memSend produced but could not hand out because a callback threw. */
   private unsent: Uint8Array[] = [];
   /** The frame nextFrame() handed out and frameSent() has not taken back. */
@@ -76,11 +76,11 @@ export class SessionMachine {
     const facts = c.flowControl ? versionOnly : withoutFlowControl(versionOnly);
     this.side = side;
     this.facts = facts;
-    this.headerEncoding = c.headerEncoding;
     this.memSendChunkSize = c.memSendChunkSize;
     const codec =
       c.headerCodec ??
       createHeaderCodec({ version, side, encoding: c.headerEncoding, maxInflatedSize: c.maxHeaderBlockSize });
+    this.headerEncoder = codec.encoder;
     this.core = new SessionCore(side, facts, sink, c.autoWindowUpdate);
     this.core.sessionOverrunTolerance = c.sessionWindowOverrunTolerance;
     this.sender = new Sender(this.core, codec.encoder, c.dataChunkSize);
@@ -411,7 +411,7 @@ export class SessionMachine {
       );
     }
     const clamped = Math.min(pri, this.facts.priLowest);
-    const prepared = prepareNv(nv, this.facts, this.headerEncoding);
+    const prepared = this.headerEncoder.prepare(nv);
     // Ids are assigned at send time; refuse now what could never get one
     // (spdylay reports this only through on_ctrl_not_send).
     if (s.nextStreamId + 2 * s.pendingSynStreams > MAX_31BIT) {
@@ -434,8 +434,7 @@ export class SessionMachine {
     s.addControl(frame, {
       dataSource: data,
       streamUserData: streamUserData ?? null,
-      wireNv: prepared.wireNv,
-      wireText: prepared.wireText,
+      block: prepared,
     });
   }
 
@@ -447,7 +446,7 @@ export class SessionMachine {
     data: DataSource | null,
   ): void {
     checkedStreamId(streamId, 'streamId');
-    const prepared = prepareNv(nv, this.facts, this.headerEncoding);
+    const prepared = this.headerEncoder.prepare(nv);
     const frame: SynReplyRecord | HeadersRecord = {
       type,
       version: this.facts.wireVersion,
@@ -456,7 +455,7 @@ export class SessionMachine {
       streamId,
       nv: prepared.nv,
     };
-    this.core.addControl(frame, { dataSource: data, wireNv: prepared.wireNv, wireText: prepared.wireText });
+    this.core.addControl(frame, { dataSource: data, block: prepared });
   }
 }
 

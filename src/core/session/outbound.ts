@@ -6,7 +6,8 @@
  * the main heap. PING outranks every priority and SETTINGS comes next;
  * frames of a stream take the stream's priority; a GOAWAY takes the lowest.
  */
-import type { ControlFrameRecord, NameValue } from '../frame/types.js';
+import type { ControlFrameRecord } from '../frame/types.js';
+import type { PreparedHeaderBlock } from '../header-codec.js';
 import { PriorityQueue } from './priority-queue.js';
 
 /** Read control handed to a data source: set `flags = READ_EOF` at the end. */
@@ -41,10 +42,8 @@ export interface OutboundCtrlItem {
   dataSource: DataSource | null;
   /** SYN_STREAM: user data for the stream it opens. */
   streamUserData: unknown;
-  /** Header frames: the normalised list to pack (names mapped, values joined). */
-  wireNv: NameValue[] | null;
-  /** Header frames: wireNv's block as prepareNv laid it out (PreparedNv.wireText), or null. */
-  wireText: string | null;
+  /** Header frames: the block the codec prepared at submit time, for the codec to encode. */
+  block: PreparedHeaderBlock | null;
 }
 
 export interface OutboundDataItem {

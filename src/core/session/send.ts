@@ -39,7 +39,7 @@ import { CallbackFailureError, TemporalCallbackFailureError } from '../errors.js
 import { encodeControlFrame, encodeDataHead } from '../frame/encoder.js';
 import type { HeaderBlockEncoder } from '../header-codec.js';
 import { ERROR_CODES } from '../names.js';
-import { MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
+import { MAX_31BIT } from '../wire.js';
 import { GOAWAY_SEND, SessionCore } from './core.js';
 import { nextDataReadLength } from './flow.js';
 import { ITEM_CTRL } from './outbound.js';
@@ -130,7 +130,7 @@ export class Sender {
       assignedId = s.nextStreamId;
       frame.streamId = assignedId;
     }
-    const bytes = encodeControlFrame(s.facts, frame, item.wireNv, this.headers, MAX_FRAME_LENGTH, item.wireText);
+    const bytes = encodeControlFrame(s.facts, frame, item.block, this.headers);
     if (bytes === null) {
       // Refused for size before anything was compressed: the stream id stays unused.
       if (frame.type === SYN_STREAM) frame.streamId = 0;

@@ -17,6 +17,7 @@ import type { NameValue } from '../../../src/core/frame/types.js';
 import { freshBytes } from '../../../src/core/headers/block-slab.js';
 import { NvPacker, packText } from '../../../src/core/headers/nv-pack.js';
 import { compareNames, normalizeNv, sortNv } from '../../../src/core/headers/nv.js';
+import type { PreparedNv } from '../../../src/core/headers/prepare.js';
 import { createHeaderCodec } from '../../../src/core/headers/spdy-codec.js';
 import { versionFacts } from '../../../src/core/version.js';
 import { packNv } from '../../helpers/plain-codec.js';
@@ -181,12 +182,17 @@ describe('NvPacker one-string path', () => {
 
 // ---- level 0 in place ----
 
+/** A block as prepare() makes it, for a list already normalised for the wire and its text. */
+function withText(nv: NameValue[], text: string | null): PreparedNv {
+  return { nv, wireNv: nv, wireText: text };
+}
+
 describe('level-0 encoding straight into the frame buffer (prepareNv text given)', () => {
   it('writes the bytes of the general path, first block and later ones, ASCII or not, every version', () => {
     fc.assert(
       fc.property(fc.array(packList, { minLength: 1, maxLength: 4 }), fc.constantFrom(PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1), (lists, version) => {
         const facts = versionFacts(version)!;
-        const withText = createHeaderCodec({ version, side: CLIENT }).encoder;
+        const textual = createHeaderCodec({ version, side: CLIENT }).encoder;
         const without = createHeaderCodec({ version, side: CLIENT }).encoder;
         // Each list as generated (mostly not ASCII) and made ASCII (the in-place path).
         const ascii = lists.map((list) => list.map((pair) => pair.map((x) => x.replace(/[^\x00-\x7f]/g, 'x')) as NameValue));
@@ -194,7 +200,7 @@ describe('level-0 encoding straight into the frame buffer (prepareNv text given)
           // The encoder takes the list as it is (NUL-joined values included).
           const nv: NameValue[] = list;
           const text = packText(nv, facts.nvLengthSize);
-          const a = withText.encode(nv, 18, 0xffffff, text);
+          const a = textual.encode(withText(nv, text), 18, 0xffffff);
           const b = without.encode(nv, 18, 0xffffff);
           expect(a === null ? null : a.subarray(18)).toEqual(b === null ? null : b.subarray(18));
         }
@@ -206,18 +212,18 @@ describe('level-0 encoding straight into the frame buffer (prepareNv text given)
   it('refuses a block over maxBlockLength without touching the stream, as the general path does', () => {
     const nv = normalizeNv([['a', 'x'.repeat(100)]]);
     const text = packText(nv, 4);
-    const withText = createHeaderCodec({ version: PROTO_SPDY3, side: CLIENT }).encoder;
+    const textual = createHeaderCodec({ version: PROTO_SPDY3, side: CLIENT }).encoder;
     const without = createHeaderCodec({ version: PROTO_SPDY3, side: CLIENT }).encoder;
-    expect(withText.encode(nv, 18, 100, text)).toBeNull();
+    expect(textual.encode(withText(nv, text), 18, 100)).toBeNull();
     expect(without.encode(nv, 18, 100)).toBeNull();
     // The refused block did not consume the zlib header: the next block still carries it.
-    expect(withText.encode(nv, 18, 0xffffff, text)!.subarray(18)).toEqual(without.encode(nv, 18, 0xffffff)!.subarray(18));
+    expect(textual.encode(withText(nv, text), 18, 0xffffff)!.subarray(18)).toEqual(without.encode(nv, 18, 0xffffff)!.subarray(18));
   });
 
   it('leaves a SPDY/2 length over 16 bits to the general path, which refuses it', () => {
     const nv = normalizeNv([['a', 'x'.repeat(0x10000)]]);
     const encoder = createHeaderCodec({ version: PROTO_SPDY2, side: CLIENT }).encoder;
-    expect(encoder.encode(nv, 14, 0xffffff, packText(nv, 2))).toBeNull();
+    expect(encoder.encode(withText(nv, packText(nv, 2)), 14, 0xffffff)).toBeNull();
   });
 });
 
