@@ -38,7 +38,11 @@ export type HeaderBlockResult =
    */
   | { ok: false; error: number };
 
-/** Receive side: compressed slices in, one block at a time. */
+/**
+ * Receive side: compressed slices in, one block at a time. The session
+ * feeds it what the frame decoder reports (FrameSink onHeaderBlockBegin,
+ * onHeaderBlockChunk, onHeaderBlockEnd); the frame decoder never calls it.
+ */
 export interface HeaderBlockDecoder {
   /** Starts a block. */
   begin(): void;
