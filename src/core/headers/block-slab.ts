@@ -2,9 +2,8 @@
  * Fresh buffers for encoded header frames, carved from shared slabs.
  *
  * Every header frame the encoder returns is a new buffer the session hands
- * to its socket, so it can never be reused. A `new Uint8Array(n)` above the
- * engine's small on-heap size gets its own ArrayBuffer, whose allocation and
- * later finalisation cost more than copying a typical 1 KiB block into it.
+ * to its socket, so it can never be reused; a buffer of its own per frame
+ * costs more than the copy into it (docs/performance.md, "Typed arrays").
  * So buffers under SLAB_MAX are views of consecutive, never-reused ranges of
  * an 8 KiB ArrayBuffer, as Node's Buffer pool does for small Buffers: still
  * fresh and zero-filled, only with a non-zero byteOffset into a larger

@@ -116,8 +116,7 @@ export class NvPacker {
  * The block as one string for the one-string path: every count and length
  * field a placeholder, names and values as they are. null when the block
  * is too long for that path. Building it reads no string's characters, so
- * values the application built by concatenation are not flattened (their
- * characters are copied once, when the text itself is flattened).
+ * no value is flattened (docs/performance.md, "Flattening").
  */
 export function packText(nv: readonly NameValue[], lengthSize: 2 | 4): string | null {
   let chars = lengthSize * (1 + 2 * nv.length);

@@ -29,25 +29,17 @@
  * so the application sees pairs in name order), each NUL-joined value split
  * into consecutive pairs of the same name, in wire order.
  *
- * Speed. The structure is walked first, on its own, as spdylay does. Then,
- * for a block of ordinary size, the text is decoded once for the whole
- * block rather than once per name and value (each TextDecoder call costs
- * about as much as decoding a kilobyte): a copy of the block whose count
- * and length fields the structure walk overwrites with spaces goes through
- * one native TextDecoder call, and every value is a substring of the
- * result (V8 makes those slices of it, without copying). Before that, a
- * word-at-a-time scan of the copy says whether every byte is printable
- * ASCII (0x20..0x7E); if so, no value can hold a NUL, a control byte or a
- * non-ASCII byte, and values need no byte-by-byte check at all, only names
- * do (against upper case, and only those not in the decoder's name cache).
- * Blocks with anything else (HT, NUL separators, non-ASCII text, invalid
- * bytes) take the same route with a per-value scan, falling back to
- * decoding each piece on its own where the whole-block text cannot stand
- * for it (see blockText).
- *
- * The cost of slices: a value the application keeps holds on to its
- * block's decoded text (at most WHOLE_BLOCK_MAX characters); names come
- * from the decoder's name cache, built flat.
+ * Routes (docs/performance.md, "The header routes", has why and what each
+ * is worth). The structure is walked first, on its own, as spdylay does.
+ * Then a block of ordinary size is decoded by one TextDecoder call, over a
+ * copy (or, with `overwrite`, the block itself) whose count and length
+ * fields the walk overwrote with spaces, and every value is a substring of
+ * that text. A word-at-a-time scan first says whether every byte is
+ * printable ASCII (0x20..0x7E): then values need no byte-by-byte check,
+ * only names not in the name cache do. Other blocks (HT, NUL separators,
+ * non-ASCII text, invalid bytes) take the same route with a per-value scan,
+ * falling back to decoding each piece on its own where the whole-block text
+ * cannot stand for it (see blockText), as larger blocks do throughout.
  */
 import { ERR_INVALID_FRAME, ERR_INVALID_HEADER_BLOCK } from '../constants.js';
 import type { HeaderBlockResult, NameValue } from '../header-codec.js';

@@ -195,9 +195,8 @@ function sortPairs(nv: readonly (readonly [string, string])[], latin1: boolean, 
     if (typeof value !== 'string') {
       throw new InvalidArgumentError(`header ${describe(name)}: value must be a string, got ${typeof value}`);
     }
-    // Searching a value flattens it if the application built it by
-    // concatenation: a copy, and one the heap keeps for as long as the
-    // application keeps the value. prepareNv avoids it (checkNul false).
+    // Searching a value flattens it; prepareNv searches its block's text
+    // instead (checkNul false; docs/performance.md, "Flattening").
     if ((checkNul || latin1) && value.indexOf('\0') !== -1) throw nulInValue(name);
     if (latin1) {
       for (let j = 0; j < value.length; j++) {

@@ -19,15 +19,11 @@
  * Validation errors are thrown here, at submit time, as python-spdylay
  * raises them from submit_*; nothing is left to fail when the frame is sent.
  *
- * Values are searched for NUL in the block's text, not one by one: a
- * search flattens the string it looks at, and an application's values are
- * often built by concatenation (a cookie, a path with a query). Flattening
- * those would copy each of them once more and, for values the application
- * keeps, leave the copies for the garbage collector to move to the old
- * generation. The text is a new string of our own, which packing flattens
- * anyway. A NUL found there is either a separator joinNv put between the
- * values of a repeated name or a value's own; only then, or when there is
- * no text, are the values searched one by one, to tell which.
+ * Values are searched for NUL in the block's text, not one by one, so that
+ * the application's own strings are never flattened; only a NUL found there
+ * (a joinNv separator or a value's own) sends the search to the values.
+ * Why, and what it is worth: docs/performance.md ("The prepared text",
+ * "Flattening").
  */
 import type { HeaderEncoding, NameValue, PreparedHeaderBlock } from '../header-codec.js';
 import type { VersionFacts } from '../version.js';

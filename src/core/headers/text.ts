@@ -56,11 +56,7 @@ export function encodeString(str: string, buf: Uint8Array, pos: number, latin1: 
   return n;
 }
 
-/**
- * V8 concatenates strings at least this long lazily (a ConsString tree),
- * so a string built by `+=` past it is neither flat nor compact until
- * something flattens it.
- */
+/** Built by `+=` up to this length, a string stays flat (docs/performance.md, "Short strings are built flat"). */
 const FLAT_CONCAT_MAX = 12;
 
 /**
