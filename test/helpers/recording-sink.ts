@@ -57,7 +57,7 @@ export class RecordingSink implements FrameSink {
     this.codec().push(chunk);
   }
 
-  onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array): void {
+  onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array, fixedLength: number): void {
     this.calls++;
     if (!this.inHeaderBlock) throw new Error('header-block end outside a block');
     this.inHeaderBlock = false;
@@ -67,7 +67,7 @@ export class RecordingSink implements FrameSink {
       frame.nv = result.nv;
       this.events.push({ e: 'ctrl', frame });
     } else {
-      this.events.push({ e: 'header-error', frame, error, head: head.slice(), payload: fixed.slice() });
+      this.events.push({ e: 'header-error', frame, error, head: head.slice(), payload: fixed.slice(0, fixedLength) });
     }
   }
 

@@ -205,8 +205,6 @@ export class FrameDecoder {
   /** The fixed part, kept for a parse-error callback (spdylay reports exactly these bytes). */
   private readonly fixedCopy = new Uint8Array(SYN_STREAM_FIXED_LENGTH);
   private fixedLength = 0;
-  /** fixedCopy's first 4, 6 and 10 bytes (the fixed parts' lengths), made once: the sink gets a view per frame. */
-  private readonly fixedViews: Uint8Array[] = [];
   /** The frame exceeds maxControlFrameLength: its block still goes to the sink, to keep zlib in step. */
   private blockTooLarge = false;
   /**
@@ -619,16 +617,7 @@ export class FrameDecoder {
     const versionError = this.versionError;
     const framingError =
       versionError === ERR_INVALID_FRAME ? versionError : this.blockTooLarge ? ERR_FRAME_TOO_LARGE : versionError;
-    this.sink.onHeaderBlockEnd(this.headerRecord(), framingError, this.head, this.fixedView(this.fixedLength));
-  }
-
-  /** fixedCopy[0, length) as a view kept for the decoder's life. */
-  private fixedView(length: number): Uint8Array {
-    const views = this.fixedViews;
-    for (let k = 0; k < views.length; k++) if (views[k]!.length === length) return views[k]!;
-    const view = this.fixedCopy.subarray(0, length);
-    views.push(view);
-    return view;
+    this.sink.onHeaderBlockEnd(this.headerRecord(), framingError, this.head, this.fixedCopy, this.fixedLength);
   }
 
   /**

@@ -51,11 +51,12 @@ export interface FrameSink {
    * - ERR_FRAME_TOO_LARGE: the frame exceeded maxControlFrameLength.
    * - ERR_UNSUPPORTED_VERSION: a SYN_STREAM of a version other than 2 or 3.
    * When both of the last two apply, ERR_FRAME_TOO_LARGE.
-   * `head` (the 8-byte frame head) and `fixed` (the fixed fields before the
-   * block) are what spdylay hands its parse-error callback if the frame is
-   * refused as one: views valid only during the call.
+   * `head` (the 8-byte frame head) and `fixed[0, fixedLength)` (the fixed
+   * fields before the block) are what spdylay hands its parse-error
+   * callback if the frame is refused as one: the decoder's own buffers,
+   * valid only during the call (no copy is made for a frame accepted).
    */
-  onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array): void;
+  onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array, fixedLength: number): void;
 
   /**
    * A control frame of a known type that cannot be parsed (wrong length for

@@ -105,14 +105,14 @@ export class Receiver implements FrameSink {
     this.headers.push(chunk);
   }
 
-  onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array): void {
+  onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array, fixedLength: number): void {
     const result = this.headers.end();
     const error = headerFrameVerdict(framingError, result);
     if (error === 0 && result.ok) {
       frame.nv = result.nv;
       this.onControlFrame(frame);
     } else {
-      this.onHeaderBlockError(frame, error, head.slice(), fixed.slice());
+      this.onHeaderBlockError(frame, error, head.slice(), fixed.slice(0, fixedLength));
     }
   }
 
