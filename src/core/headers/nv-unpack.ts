@@ -32,8 +32,8 @@
  * Routes (docs/performance.md, "The header routes", has why and what each
  * is worth). The structure is walked first, on its own, as spdylay does.
  * Then a block of ordinary size is decoded by one TextDecoder call, over a
- * copy (or, with `overwrite`, the block itself) whose count and length
- * fields the walk overwrote with spaces, and every value is a substring of
+ * copy whose count and length fields are overwritten with spaces, and
+ * every value is a substring of
  * that text. A word-at-a-time scan first says whether every byte is
  * printable ASCII (0x20..0x7E): then values need no byte-by-byte check,
  * only names not in the name cache do. Other blocks (HT, NUL separators,
@@ -104,27 +104,6 @@ function reserveCopy(length: number): Uint8Array {
 }
 
 /**
- * A block the caller lets us overwrite (the inflater's output) is worked on
- * in place instead of copied; its words for the scan come from a view over
- * its buffer, kept while the buffer stays the same.
- */
-const PLACE_RETAIN = 256 * 1024;
-let placeBuffer: ArrayBufferLike | null = null;
-let placeWords: Int32Array = new Int32Array(0);
-
-function wordsOf(c: Uint8Array): Int32Array {
-  if (c === copy) return copyWords;
-  if (c.buffer !== placeBuffer) {
-    const words = new Int32Array(c.buffer, 0, c.buffer.byteLength >>> 2);
-    // A grown buffer the inflater will drop is not kept alive from here.
-    if (c.buffer.byteLength > PLACE_RETAIN) return words;
-    placeBuffer = c.buffer;
-    placeWords = words;
-  }
-  return placeWords;
-}
-
-/**
  * The lengths the structure walk reads (entry i's name length at 2i, its
  * value length at 2i + 1), so the content pass need not read them again
  * from fields the walk may have overwritten. Shared like the copy.
@@ -162,11 +141,9 @@ function blockText(c: Uint8Array, length: number): string {
   // 0x20..0x7E iff b >= 0x80 (top bit of x), or low == 0x7F (top bit of
   // low + 0x01), or low < 0x20 (top bit of low + 0x60 clear).
   let bad = 0;
-  // c starts on a word boundary (its own buffer, or a checked offset).
   const words = length >>> 2;
-  const w = wordsOf(c);
-  const first = c.byteOffset >>> 2;
-  for (let i = first; i < first + words; i++) {
+  const w = copyWords;
+  for (let i = 0; i < words; i++) {
     const x = w[i]!;
     const low = x & 0x7f7f7f7f;
     bad |= x | (low + 0x01010101) | ~(low + 0x60606060);
@@ -182,18 +159,9 @@ function blockText(c: Uint8Array, length: number): string {
 
 /**
  * Unpacks and validates block[0, length) (see the module comment for the
- * rules and their order). Never throws. With `overwrite` the caller gives
- * the block up (the inflater's output, which nothing reads afterwards): it
- * is worked on in place, its count and length fields overwritten, instead
- * of being copied first.
+ * rules and their order). Never throws, and never writes to `block`.
  */
-export function unpackNv(
-  block: Uint8Array,
-  length: number,
-  lengthSize: 2 | 4,
-  strings: StringDecoder,
-  overwrite = false,
-): HeaderBlockResult {
+export function unpackNv(block: Uint8Array, length: number, lengthSize: 2 | 4, strings: StringDecoder): HeaderBlockResult {
   if (length < lengthSize) return INVALID_FRAME;
   const wide = lengthSize === 4;
   const n = readLength(block, 0, wide);
@@ -201,18 +169,6 @@ export function unpackNv(
   // (spdylay would reach the same verdict after walking the block).
   if (n > (length - lengthSize) / (2 * lengthSize)) return INVALID_FRAME;
 
-  // For the whole-block text, the block (or a copy of it) whose count and
-  // length fields become spaces as the structure walk passes them. A block
-  // not on a word boundary is copied, for the word-at-a-time scan.
-  let c: Uint8Array | null = null;
-  if (length <= WHOLE_BLOCK_MAX) {
-    if (overwrite && (block.byteOffset & 3) === 0) {
-      c = block;
-    } else {
-      c = reserveCopy(length);
-      c.set(block.subarray(0, length));
-    }
-  }
   if (2 * n > fieldLengths.length) fieldLengths = new Int32Array(Math.max(2 * n, 2 * fieldLengths.length));
   const lengths = fieldLengths;
 
@@ -227,9 +183,12 @@ export function unpackNv(
     pos += len;
   }
   if (pos !== length) return INVALID_FRAME;
-  // Only a well-formed block is overwritten: a caller may still show a
-  // refused one (it is not, today, but the verdict must not depend on it).
-  if (c !== null) {
+  // For the whole-block text, a copy of the block whose count and length
+  // fields become spaces.
+  let c: Uint8Array | null = null;
+  if (length <= WHOLE_BLOCK_MAX) {
+    c = reserveCopy(length);
+    c.set(block.subarray(0, length));
     fill(c, 0, wide);
     pos = lengthSize;
     for (let k = 0; k < 2 * n; k++) {

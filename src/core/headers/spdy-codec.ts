@@ -126,9 +126,8 @@ class SpdyHeaderDecoder implements HeaderBlockDecoder {
     if (status === ERR_ZLIB) return ZLIB_RESULT;
     if (status === ERR_FRAME_TOO_LARGE) return TOO_LARGE_RESULT;
     // Unpacked at once: the inflated bytes are in the buffer the thread's
-    // inflaters share, valid until the next begin() of any of them, and
-    // read by nothing after this, so unpackNv may work on them in place.
-    return unpackNv(this.inflater.output, this.inflater.length, this.lengthSize, this.strings, true);
+    // inflaters share, valid until the next begin() of any of them.
+    return unpackNv(this.inflater.output, this.inflater.length, this.lengthSize, this.strings);
   }
 }
 
