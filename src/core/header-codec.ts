@@ -80,11 +80,13 @@ export interface HeaderBlockEncoder {
    * Validates and normalises a submitted list, at submit time, so that
    * nothing is left to fail when the frame is sent: throws
    * InvalidArgumentError naming the header for a list the session must
-   * refuse (python-spdylay raises from submit_*). The block's `nv` is
-   * spdylay's normalised copy (names lower-cased, pairs sorted by name,
-   * repeated names as separate pairs, SPDY/3 names in every version).
+   * refuse (python-spdylay raises from submit_*), under `encoding`, the
+   * session's headerEncoding (latin1 refuses characters above U+00FF). The
+   * block's `nv` is spdylay's normalised copy (names lower-cased, pairs
+   * sorted by name, repeated names as separate pairs, SPDY/3 names in every
+   * version).
    */
-  prepare(nv: readonly (readonly [string, string])[]): PreparedHeaderBlock;
+  prepare(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding): PreparedHeaderBlock;
 
   /**
    * Packs and compresses `block` and returns a new buffer whose first

@@ -19,6 +19,7 @@ import type {
   HeaderBlockInput,
   HeaderBlockResult,
   HeaderCodec,
+  HeaderEncoding,
   PreparedHeaderBlock,
 } from '../../src/core/header-codec.js';
 import { joinNv, sortNv } from '../../src/core/headers/nv.js';
@@ -74,8 +75,8 @@ export class PlainEncoder implements HeaderBlockEncoder {
   constructor(private readonly lengthSize: 2 | 4) {}
 
   /** Sorted and joined as the session's codec would; the block packs the joined list. */
-  prepare(nv: readonly (readonly [string, string])[]): PlainBlock {
-    const sorted = sortNv(nv);
+  prepare(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding): PlainBlock {
+    const sorted = sortNv(nv, encoding);
     return { nv: sorted, wireNv: joinNv(sorted) };
   }
 

@@ -117,9 +117,9 @@ export interface FrameDecoderOptions {
    * spdylay's max_recv_ctrl_frame_buf: the largest control frame payload
    * accepted (default and maximum 2^24-1). A longer header frame is still
    * read and its block still reported, so the session's zlib stream stays
-   * in step, with the framing verdict ERR_FRAME_TOO_LARGE; a longer frame of any other type
-   * is skipped without keeping any of it and reported as spdylay does (see
-   * the table above).
+   * in step, with the framing verdict ERR_FRAME_TOO_LARGE; a longer frame
+   * of any other type is skipped without keeping any of it and reported as
+   * spdylay does (see the table above).
    */
   maxControlFrameLength?: number;
 }

@@ -59,19 +59,17 @@ class SpdyHeaderEncoder implements HeaderBlockEncoder {
   private readonly deflater: HeaderDeflater;
   private readonly facts: VersionFacts;
   private readonly lengthSize: 2 | 4;
-  private readonly encoding: HeaderEncoding;
   private readonly latin1: boolean;
 
-  constructor(deflater: HeaderDeflater, facts: VersionFacts, encoding: HeaderEncoding) {
+  constructor(deflater: HeaderDeflater, facts: VersionFacts, latin1: boolean) {
     this.deflater = deflater;
     this.facts = facts;
     this.lengthSize = facts.nvLengthSize;
-    this.encoding = encoding;
-    this.latin1 = encoding === 'latin1';
+    this.latin1 = latin1;
   }
 
-  prepare(nv: readonly (readonly [string, string])[]): PreparedHeaderBlock {
-    return prepareNv(nv, this.facts, this.encoding);
+  prepare(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding): PreparedHeaderBlock {
+    return prepareNv(nv, this.facts, encoding);
   }
 
   /** `block` is a list, or a PreparedNv from prepare(): its wire list, and its text when it has one. */
@@ -155,7 +153,7 @@ export function createHeaderCodec(options: HeaderCodecOptions): HeaderCodec {
   const dictionary = headerDictionary(options.version);
   const latin1 = encoding === 'latin1';
   return {
-    encoder: new SpdyHeaderEncoder(new HeaderDeflater(dictionary, level), facts, encoding),
+    encoder: new SpdyHeaderEncoder(new HeaderDeflater(dictionary, level), facts, latin1),
     decoder: new SpdyHeaderDecoder(new HeaderInflater(dictionary, maxInflatedSize), facts.nvLengthSize, latin1),
   };
 }

@@ -24,7 +24,7 @@ import {
 import { EOFError, InvalidArgumentError, SpdylayError, StreamClosedError, UnsupportedVersionError } from '../errors.js';
 import { FrameDecoder } from '../frame/decoder.js';
 import type { HeadersRecord, NameValue, SettingsEntry, SynReplyRecord, SynStreamRecord } from '../frame/types.js';
-import type { HeaderBlockEncoder } from '../header-codec.js';
+import type { HeaderBlockEncoder, HeaderEncoding } from '../header-codec.js';
 import { createHeaderCodec } from '../headers/spdy-codec.js';
 import { versionFacts, withoutFlowControl } from '../version.js';
 import type { VersionFacts } from '../version.js';
@@ -60,6 +60,7 @@ export class SessionMachine {
   private readonly sender: Sender;
   private readonly decoder: FrameDecoder;
   private readonly memSendChunkSize: number;
+  private readonly headerEncoding: HeaderEncoding;
   /** Prepares submitted header lists (the codec's, which alone reads what it prepares). */
   private readonly headerEncoder: HeaderBlockEncoder;
   /** Bytes memSend produced but could not hand out because a callback threw. */
@@ -76,6 +77,7 @@ export class SessionMachine {
     const facts = c.flowControl ? versionOnly : withoutFlowControl(versionOnly);
     this.side = side;
     this.facts = facts;
+    this.headerEncoding = c.headerEncoding;
     this.memSendChunkSize = c.memSendChunkSize;
     const codec =
       c.headerCodec ??
@@ -411,7 +413,7 @@ export class SessionMachine {
       );
     }
     const clamped = Math.min(pri, this.facts.priLowest);
-    const prepared = this.headerEncoder.prepare(nv);
+    const prepared = this.headerEncoder.prepare(nv, this.headerEncoding);
     // Ids are assigned at send time; refuse now what could never get one
     // (spdylay reports this only through on_ctrl_not_send).
     if (s.nextStreamId + 2 * s.pendingSynStreams > MAX_31BIT) {
@@ -446,7 +448,7 @@ export class SessionMachine {
     data: DataSource | null,
   ): void {
     checkedStreamId(streamId, 'streamId');
-    const prepared = this.headerEncoder.prepare(nv);
+    const prepared = this.headerEncoder.prepare(nv, this.headerEncoding);
     const frame: SynReplyRecord | HeadersRecord = {
       type,
       version: this.facts.wireVersion,
