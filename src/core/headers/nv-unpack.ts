@@ -33,13 +33,13 @@
  * is worth). The structure is walked first, on its own, as spdylay does.
  * Then a block of ordinary size is decoded by one TextDecoder call, over a
  * copy whose count and length fields are overwritten with spaces, and
- * every value is a substring of
- * that text. A word-at-a-time scan first says whether every byte is
- * printable ASCII (0x20..0x7E): then values need no byte-by-byte check,
- * only names not in the name cache do. Other blocks (HT, NUL separators,
- * non-ASCII text, invalid bytes) take the same route with a per-value scan,
- * falling back to decoding each piece on its own where the whole-block text
- * cannot stand for it (see blockText), as larger blocks do throughout.
+ * every value is a substring of that text. A word-at-a-time scan first
+ * says whether every byte is printable ASCII (0x20..0x7E): then values need
+ * no byte-by-byte check, only names not in the name cache do. Other blocks
+ * (HT, NUL separators, non-ASCII text, invalid bytes) take the same route
+ * with a per-value scan, falling back to decoding each piece on its own
+ * where the whole-block text cannot stand for it (see blockText), as
+ * larger blocks do throughout.
  */
 import { ERR_INVALID_FRAME, ERR_INVALID_HEADER_BLOCK } from '../constants.js';
 import type { HeaderBlockResult, NameValue } from '../header-codec.js';
@@ -105,8 +105,8 @@ function reserveCopy(length: number): Uint8Array {
 
 /**
  * The lengths the structure walk reads (entry i's name length at 2i, its
- * value length at 2i + 1), so the content pass need not read them again
- * from fields the walk may have overwritten. Shared like the copy.
+ * value length at 2i + 1), so neither the copy's filling nor the content
+ * pass reads them again. Shared like the copy.
  */
 let fieldLengths = new Int32Array(64);
 
