@@ -94,10 +94,21 @@ export class NvPacker {
     }
     if (!latin1 && chars <= TEXT_MAX_CHARS) {
       const buf = scratchFor(chars);
-      const packed = packAscii(nv, wide, text ?? textOf(nv, wide), buf);
+      const packed = packAscii(nv, wide, text ?? textOf(nv, wide), buf, 0);
       if (packed >= 0) return packed;
     }
     return packEach(nv, wide, latin1, chars);
+  }
+
+  /**
+   * The one-string path straight into out[pos, pos + text.length), for a
+   * caller that has the block's final place ready: `text` is packText(nv,
+   * lengthSize). Returns the block's length (text.length), or -1 when the
+   * text is not all ASCII or a SPDY/2 length does not fit 16 bits (the
+   * range then holds garbage; pack() gives the verdict).
+   */
+  packInto(nv: readonly NameValue[], lengthSize: 2 | 4, text: string, out: Uint8Array, pos: number): number {
+    return packAscii(nv, lengthSize === 4, text, out, pos);
   }
 }
 
@@ -130,21 +141,21 @@ export function namePart(name: string, wide: boolean): string {
 }
 
 /**
- * The one-string path: writes the block at buf[0, block.length) and returns
- * its length when every character is ASCII (and, in SPDY/2, every length
- * fits 16 bits), else -1 (nothing usable written). `buf` has room.
+ * The one-string path: writes the block at buf[at, at + block.length) and
+ * returns its length when every character is ASCII (and, in SPDY/2, every
+ * length fits 16 bits), else -1 (nothing usable written). `buf` has room.
  */
-function packAscii(nv: readonly NameValue[], wide: boolean, block: string, buf: Uint8Array): number {
+function packAscii(nv: readonly NameValue[], wide: boolean, block: string, buf: Uint8Array, at: number): number {
   const n = nv.length;
   const chars = block.length;
   // All ASCII exactly when every character was read and each made one
   // byte: any other character makes at least two bytes per UTF-16 unit.
-  const result = utf8Encoder.encodeInto(block, buf);
+  const result = utf8Encoder.encodeInto(block, at === 0 ? buf : buf.subarray(at, at + chars));
   if (result.read !== chars || result.written !== chars) return -1;
   if (!wide && n > 0xffff) return -1;
-  writeLength(buf, 0, n, wide);
+  writeLength(buf, at, n, wide);
   const lengthSize = wide ? 4 : 2;
-  let pos = lengthSize;
+  let pos = at + lengthSize;
   for (let i = 0; i < n; i++) {
     const pair = nv[i]!;
     const nameLength = pair[0].length;
@@ -155,7 +166,7 @@ function packAscii(nv: readonly NameValue[], wide: boolean, block: string, buf: 
     writeLength(buf, pos, valueLength, wide);
     pos += lengthSize + valueLength;
   }
-  return pos;
+  return pos - at;
 }
 
 /** String by string: any characters, latin1 or UTF-8. `chars` as pack() computed it. */

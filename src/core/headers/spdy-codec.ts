@@ -4,8 +4,9 @@
  * contract).
  *
  *   prepare(nv) -> prepareNv: checked, sorted, joined, and laid out as one string (PreparedNv)
- *   encode(block) -> NvPacker (shared scratch, from the block's text) -> HeaderDeflater
- *   (shared output) -> one copy out, into a fresh range of a shared slab (block-slab.ts)
+ *   encode(block) -> NvPacker (shared scratch) -> HeaderDeflater (shared output) -> one copy
+ *   out, into a fresh range of a shared slab (block-slab.ts); at level 0 with
+ *   the block's text, packed straight into that range (encodeInPlace)
  *   push(slice) -> HeaderInflater (output shared by the thread's inflaters, capped) ; end() -> unpackNv -> nv
  *
  * A block refused for size is refused before deflate sees it, from the
@@ -33,6 +34,8 @@ import {
   DEFAULT_MAX_INFLATED_SIZE,
   HeaderDeflater,
   HeaderInflater,
+  MAX_STORED_IN_PLACE,
+  STORED_FLUSH_LENGTH,
   defaultCompressionLevel,
   headerDictionary,
 } from './zlib.js';
@@ -81,6 +84,10 @@ class SpdyHeaderEncoder implements HeaderBlockEncoder {
 
   /** `text`: packText of `nv` (nv-pack.ts), or null. */
   private encodeList(nv: readonly NameValue[], headroom: number, maxBlockLength: number, text: string | null): Uint8Array | null {
+    if (text !== null && !this.latin1 && this.deflater.storesOnly && text.length <= MAX_STORED_IN_PLACE) {
+      const out = this.encodeInPlace(nv, headroom, maxBlockLength, text);
+      if (out !== undefined) return out;
+    }
     const packed = this.packer.pack(nv, this.lengthSize, this.latin1, text);
     // A SPDY/2 count or length over 16 bits cannot be represented: refuse
     // it like an oversized block (spdylay would truncate it on the wire).
@@ -92,6 +99,26 @@ class SpdyHeaderEncoder implements HeaderBlockEncoder {
     const length = this.deflater.compress(this.packer.buffer, packed);
     const out = freshBytes(headroom + length);
     out.set(this.deflater.output.subarray(0, length), headroom);
+    return out;
+  }
+
+  /**
+   * Level 0 with the block's text (a client's usual case): the block is
+   * packed straight into the frame's buffer, where a stored block keeps it
+   * unchanged, and the deflater writes its few bytes around it. The same
+   * bytes as the general path, without packing into the scratch and copying
+   * twice. undefined when the text is not all ASCII (or a SPDY/2 length
+   * does not fit): the general path then decides.
+   */
+  private encodeInPlace(nv: readonly NameValue[], headroom: number, maxBlockLength: number, text: string): Uint8Array | null | undefined {
+    const chars = text.length;
+    // An ASCII block is `chars` bytes; any other is longer, so a block
+    // refused here would be refused by the general path too.
+    if (this.deflater.bound(chars) > maxBlockLength) return null;
+    const at = headroom + this.deflater.storedPrefixLength;
+    const out = freshBytes(at + chars + STORED_FLUSH_LENGTH);
+    if (this.packer.packInto(nv, this.lengthSize, text, out, at) < 0) return undefined;
+    this.deflater.storeInPlace(out, headroom, chars);
     return out;
   }
 }

@@ -188,8 +188,12 @@ export function deflateBound(n: number, first: boolean): number {
 
 /** zlib's largest stored block (LEN is 16 bits). */
 const MAX_STORED = 65535;
+/** The largest block storeInPlace takes: one that fits one stored block. */
+export const MAX_STORED_IN_PLACE = MAX_STORED;
 /** A stored block's head: 3 bits (not final, type 00) padded to the byte, then LEN and NLEN little-endian. */
 const STORED_HEAD_LENGTH = 5;
+/** What a sync flush adds after a stored block's data: an empty stored block, a bare head. */
+export const STORED_FLUSH_LENGTH = STORED_HEAD_LENGTH;
 
 /**
  * Level 0 without pako: writes input[0, length) at out[pos] as zlib's
@@ -247,6 +251,43 @@ export class HeaderDeflater {
   /** deflateBound() for the next block. */
   bound(n: number): number {
     return deflateBound(n, this.header !== null);
+  }
+
+  /**
+   * Whether the stream writes stored blocks only (level 0), so that a
+   * block can be stored in place (storeInPlace).
+   */
+  get storesOnly(): boolean {
+    return this.strm === null && !this.failed;
+  }
+
+  /**
+   * Level 0: the bytes compress() writes in front of the data of a block
+   * of 1..MAX_STORED_IN_PLACE bytes (the zlib header on the stream's first
+   * block, then the stored block's head); the sync flush after the data
+   * adds STORED_FLUSH_LENGTH more.
+   */
+  get storedPrefixLength(): number {
+    return (this.header === null ? 0 : this.header.length) + STORED_HEAD_LENGTH;
+  }
+
+  /**
+   * Level 0, for a block whose n bytes (1..MAX_STORED_IN_PLACE) the caller
+   * has already put at out[pos + storedPrefixLength]: writes around them
+   * what compress() would write, so out[pos, returned end) holds the same
+   * bytes compress() returns, with no copy of the data.
+   */
+  storeInPlace(out: Uint8Array, pos: number, n: number): number {
+    const header = this.header;
+    if (header !== null) {
+      out.set(header, pos);
+      pos += header.length;
+      this.header = null;
+    }
+    writeStoredHead(out, pos, n);
+    pos += STORED_HEAD_LENGTH + n;
+    writeStoredHead(out, pos, 0);
+    return pos + STORED_HEAD_LENGTH;
   }
 
   /**

@@ -180,21 +180,21 @@ describe('NvPacker one-string path', () => {
   });
 });
 
-// ---- the prepared text ----
+// ---- level 0 in place ----
 
 /** A block as prepare() makes it, for a list already normalised for the wire and its text. */
 function withText(nv: NameValue[], text: string | null): PreparedNv {
   return { nv, wireNv: nv, wireText: text };
 }
 
-describe("a prepared block's text (prepareNv's wireText) packs as the plain list does", () => {
+describe('level-0 encoding straight into the frame buffer (prepareNv text given)', () => {
   it('writes the bytes of the general path, first block and later ones, ASCII or not, every version', () => {
     fc.assert(
       fc.property(fc.array(packList, { minLength: 1, maxLength: 4 }), fc.constantFrom(PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1), (lists, version) => {
         const facts = versionFacts(version)!;
         const textual = createHeaderCodec({ version, side: CLIENT }).encoder;
         const without = createHeaderCodec({ version, side: CLIENT }).encoder;
-        // Each list as generated (mostly not ASCII) and made ASCII (the one-string path).
+        // Each list as generated (mostly not ASCII) and made ASCII (the in-place path).
         const ascii = lists.map((list) => list.map((pair) => pair.map((x) => x.replace(/[^\x00-\x7f]/g, 'x')) as NameValue));
         for (const list of [...lists, ...ascii]) {
           // The encoder takes the list as it is (NUL-joined values included).
@@ -209,7 +209,7 @@ describe("a prepared block's text (prepareNv's wireText) packs as the plain list
     );
   });
 
-  it('refuses a block over maxBlockLength without touching the stream, as the plain list does', () => {
+  it('refuses a block over maxBlockLength without touching the stream, as the general path does', () => {
     const nv = normalizeNv([['a', 'x'.repeat(100)]]);
     const text = packText(nv, 4);
     const textual = createHeaderCodec({ version: PROTO_SPDY3, side: CLIENT }).encoder;
