@@ -8,43 +8,12 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { PROTO_SPDY3, PROTO_SPDY3_1 } from '../dist/index.js';
+import { selfTimes } from './self-times.mjs';
 import { warmUp } from './warmup.mjs';
 import { setClockHooks } from './workloads/common.mjs';
 import { WORKLOADS } from './workloads/index.mjs';
 
 const TOP = 25;
-
-/**
- * Self time per function (name, file, line) from a V8 CPU profile, largest
- * first. Samples inside the inspector's own call that started the profiler
- * are left out (the profiler charges them the time before its first tick).
- */
-export function selfTimes(profile) {
-  const parent = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
-  const inInspector = (node) => {
-    for (let n = node; n !== undefined; n = parent.get(n.id)) if (n.callFrame.url.startsWith('node:inspector')) return true;
-    return false;
-  };
-  const excluded = new Set(profile.nodes.filter(inInspector).map((n) => n.id));
-  const sampled = new Map();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const id = profile.samples[i];
-    if (excluded.has(id)) continue;
-    sampled.set(id, (sampled.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  }
-  const byFunction = new Map();
-  let total = 0;
-  for (const node of profile.nodes) {
-    const us = sampled.get(node.id) ?? 0;
-    total += us;
-    const f = node.callFrame;
-    const where = f.url ? `${f.url.replace(/^.*\/(node_modules|dist|bench)\//, '$1/')}:${f.lineNumber + 1}` : '';
-    const name = `${f.functionName || '(anonymous)'} ${where}`.trim();
-    byFunction.set(name, (byFunction.get(name) ?? 0) + us);
-  }
-  return { total, rows: [...byFunction].sort((a, b) => b[1] - a[1]) };
-}
 
 async function main() {
   const [name, versionLabel = 'spdy/3.1', scaleArg = '1', out = `${process.cwd()}/bench-${(name ?? 'x').replace(/\s+/g, '-')}.cpuprofile`] =

@@ -50,7 +50,7 @@ function row(name, unit, kind, version, r, field, target, primary) {
 
 // ---- printing ----
 
-function num(v) {
+export function num(v) {
   if (v === null || v === undefined) return '—';
   const a = Math.abs(v);
   if (a >= 100) return Math.round(v).toLocaleString('en-US');
@@ -58,13 +58,13 @@ function num(v) {
   return v.toFixed(2);
 }
 
-function cell(s) {
+export function cell(s) {
   if (s === null) return '—';
   if (s.min === s.max) return num(s.median);
   return `${num(s.median)} (${num(s.min)}–${num(s.max)})`;
 }
 
-function times(v) {
+export function times(v) {
   return v === null ? '—' : `${v.toFixed(v >= 10 ? 1 : 2)}×`;
 }
 

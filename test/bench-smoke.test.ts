@@ -1,10 +1,12 @@
 /**
  * CI smoke test of the benchmark harness: `node bench/run.mjs --quick
- * --json FILE` must finish and report every workload, for both versions,
- * with positive numbers for ours, the peer and (where there is one) the
- * zlib floor; and the proxy workload P (FILE.proxy.json) every variant,
- * nghttpx's only where it is installed (otherwise a note says it was
- * skipped). It never asserts on speed: CI machines vary, and the
+ * --json FILE` must finish and report every in-memory workload, for both
+ * versions, with positive numbers for ours, the peer and (where there is
+ * one) the zlib floor; and every socket workload, over TLS and TCP, with
+ * positive rates and CPU times for all three stacks, each having spoken the
+ * protocol it should; and the proxy workload P (FILE.proxy.json) every
+ * variant, nghttpx's only where it is installed (otherwise a note says it
+ * was skipped). It never asserts on speed: CI machines vary, and the
  * scoreboard is `npm run bench`, not this test.
  *
  * The bench imports the built package (dist/); CI builds before testing,
@@ -32,12 +34,37 @@ const EXPECTED: Array<{ workload: string; unit: string; floor: boolean; extra?: 
 ];
 const VERSIONS = ['spdy/3', 'spdy/3.1'];
 
+/** The socket workloads, each over both transports, with the protocol each stack must have spoken. */
+const SOCKET_EXPECTED: Array<{ workload: string; unit: string; costUnit: string }> = [
+  { workload: 'S1', unit: 'req/s', costUnit: 'µs/req' },
+  { workload: 'S2', unit: 'MB/s', costUnit: 'µs/MB' },
+];
+const TRANSPORTS = [
+  { name: 'TLS', protocols: { ours: 'spdy/3.1', spdy: 'spdy/3.1', http2: 'h2' } },
+  { name: 'TCP', protocols: { ours: 'spdy/3.1', spdy: 'spdy/3.1', http2: 'h2c' } },
+];
+const STACKS = ['ours', 'spdy', 'http2'] as const;
+
 interface Extra {
   metric: string;
   ours: number | null;
   peer: number | null;
 }
+interface SocketRow {
+  workload: string;
+  transport: string;
+  unit: string;
+  ours: number | null;
+  spdy: number | null;
+  http2: number | null;
+  vsSpdy: number | null;
+  vsHttp2: number | null;
+  protocols: Record<string, string | null>;
+  runs: number;
+  extras: Array<{ metric: string; unit: string; ours: number | null; spdy: number | null; http2: number | null }>;
+}
 interface Row {
+  transport?: undefined;
   workload: string;
   version: string;
   unit: string;
@@ -70,6 +97,7 @@ const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && 
 describe('npm run bench -- --quick', () => {
   let dir = '';
   let rows: Row[] = [];
+  let socketRows: SocketRow[] = [];
   let proxyRows: ProxyRow[] = [];
   let stdout = '';
 
@@ -79,15 +107,18 @@ describe('npm run bench -- --quick', () => {
     }
     dir = mkdtempSync(join(tmpdir(), 'spdylay-bench-'));
     const jsonFile = join(dir, 'bench.json');
+    // A few minutes on an idle 2-core machine, several times that on a shared one.
     const result = await run(process.execPath, ['bench/run.mjs', '--quick', '--json', jsonFile], {
       cwd: root,
-      timeout: 380_000,
+      timeout: 520_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     stdout = result.stdout;
-    rows = JSON.parse(readFileSync(jsonFile, 'utf8')) as Row[];
+    const all = JSON.parse(readFileSync(jsonFile, 'utf8')) as Array<Row | SocketRow>;
+    rows = all.filter((r): r is Row => r.transport === undefined);
+    socketRows = all.filter((r): r is SocketRow => r.transport !== undefined);
     proxyRows = JSON.parse(readFileSync(join(dir, 'bench.proxy.json'), 'utf8')) as ProxyRow[];
-  }, 400_000);
+  }, 550_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -127,9 +158,31 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
-  it('prints the table with every workload and the peer patch note', () => {
-    for (const e of EXPECTED) expect(stdout).toContain(`| ${e.workload} `);
-    expect(stdout).toContain('obuf');
+  it('writes one JSON object per socket workload and transport', () => {
+    const names = socketRows.map((r) => `${r.workload} ${r.transport}`).sort();
+    const wanted = SOCKET_EXPECTED.flatMap((e) => TRANSPORTS.map((t) => `${e.workload} ${t.name}`)).sort();
+    expect(names).toEqual(wanted);
+  });
+
+  it('reports a positive rate and server and client CPU time for every stack over sockets, each on its protocol', () => {
+    for (const e of SOCKET_EXPECTED) {
+      for (const transport of TRANSPORTS) {
+        const label = `${e.workload} ${transport.name}`;
+        const row = socketRows.find((r) => r.workload === e.workload && r.transport === transport.name);
+        expect(row, label).toBeDefined();
+        expect(row!.unit, label).toBe(e.unit);
+        expect(row!.runs, label).toBeGreaterThanOrEqual(1);
+        expect(row!.protocols, label).toEqual(transport.protocols);
+        for (const stack of STACKS) expect(positive(row![stack]), `${label} ${stack} = ${row![stack]}`).toBe(true);
+        expect(positive(row!.vsSpdy) && positive(row!.vsHttp2), `${label} comparisons`).toBe(true);
+        for (const metric of ['server CPU', 'client CPU']) {
+          const extra = row!.extras.find((x) => x.metric === `${e.workload} ${metric}`);
+          expect(extra, `${label} ${metric}`).toBeDefined();
+          expect(extra!.unit, `${label} ${metric}`).toBe(e.costUnit);
+          for (const stack of STACKS) expect(positive(extra![stack]), `${label} ${metric} ${stack} = ${extra![stack]}`).toBe(true);
+        }
+      }
+    }
   });
 
   it('reports the proxy workload: every variant with its rate, latency and the proxies\' CPU per request', () => {
@@ -147,5 +200,12 @@ describe('npm run bench -- --quick', () => {
     }
     expect(stdout).toContain('| spdyproxy |');
     if (!withNghttpx) expect(stdout).toContain('nghttpx skipped');
+  });
+
+  it('prints both tables with every workload and the peer patch note', () => {
+    for (const e of EXPECTED) expect(stdout).toContain(`| ${e.workload} `);
+    for (const e of SOCKET_EXPECTED) expect(stdout).toContain(`| ${e.workload} `);
+    expect(stdout).toContain('node:http2');
+    expect(stdout).toContain('obuf');
   });
 });
