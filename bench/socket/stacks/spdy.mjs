@@ -1,7 +1,8 @@
 // The peer stack: the `spdy` package's server (4.0.2, `spdy.createServer`
 // with a `(req, res)` handler) and `spdy-transport` (3.0.0) as the client,
-// used directly on a TLS or TCP socket: `spdy`'s own client glue is broken on
-// Node 20 (see the PEERS notes), the transport underneath it is not.
+// used directly on a TLS or TCP socket: `spdy`'s own client glue
+// (handle-thing, older than Node 12) is broken on Node 20, the transport
+// underneath it is not.
 // spdy-transport's parser buffer is patched at run time (obuf-patch.mjs),
 // in this harness only. Default options, except what plain TCP needs:
 // without ALPN the `spdy` server takes the version from the first frame and
