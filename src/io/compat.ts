@@ -8,6 +8,8 @@ import { Readable, Writable } from 'node:stream';
 import { SpdyError } from './errors.js';
 import { CONNECTION_HEADERS, firstValue } from './headers.js';
 import type { IncomingHeaders, OutgoingHeaders } from './headers.js';
+import type { NameValue } from '../core/index.js';
+import { statusValue } from './server-session.js';
 import type { ServerStream } from './server-session.js';
 
 /** The request: a Readable of its body. Emits 'aborted' when the stream closes before its end. */
@@ -129,12 +131,23 @@ export class ServerResponse extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.sendHeaders(false);
-    this.stream.write(chunk, (error) => {
-      // The stream failed (a reset, a lost connection): the response just
-      // closes, as its request says 'aborted' (see ServerRequest).
-      if (error) this.destroy();
+    // Pass the bytes on at once and wait only while the stream is full:
+    // waiting for each write's own callback would hold end() back until the
+    // body had gone out, and the FIN would need a frame of its own. A
+    // failing stream (a reset, a lost connection) just closes the response,
+    // as its request says 'aborted' (see ServerRequest).
+    const stream = this.stream;
+    if (stream.write(chunk, (error) => error && this.destroy())) {
       done();
-    });
+      return;
+    }
+    const drained = (): void => {
+      stream.off('close', drained);
+      stream.off('drain', drained);
+      done();
+    };
+    stream.once('drain', drained);
+    stream.once('close', drained);
   }
 
   override _final(done: (error?: Error | null) => void): void {
@@ -146,16 +159,36 @@ export class ServerResponse extends Writable {
     this.stream.end(() => done());
   }
 
+  /** The SYN_REPLY, built once from what setHeader kept (names already lower-case, connection headers dropped). */
   private sendHeaders(endStream: boolean): void {
     if (this.sent) return;
     this.sent = true;
-    if (this.sendDate && !this.headerMap.has('date')) this.headerMap.set('date', { name: 'date', value: new Date().toUTCString() });
-    const status = this.statusMessage === '' ? String(this.statusCode) : `${this.statusCode} ${this.statusMessage}`;
-    const nv: Array<[string, string]> = [[':status', status]];
+    const status = this.statusMessage === '' ? statusValue(this.statusCode) : `${this.statusCode} ${this.statusMessage}`;
+    const nv: NameValue[] = [[':status', status], [':version', 'HTTP/1.1']];
     for (const { name, value } of this.headerMap.values()) {
-      if (Array.isArray(value)) for (const v of value) nv.push([name, v]);
+      if (name === ':version') nv[1] = [name, value as string];
+      else if (Array.isArray(value)) for (const v of value) nv.push([name, v]);
       else nv.push([name, value as string]);
     }
-    this.stream.respond(nv, { endStream });
+    if (this.sendDate && !this.headerMap.has('date')) nv.push(['date', currentHttpDate()]);
+    this.stream.respondWith(nv, endStream);
   }
+}
+
+/**
+ * The date header's value, made at most once a second (as Node's http
+ * servers cache theirs): formatting a date for every response is a cost
+ * the second's resolution does not need.
+ */
+let cachedDate = '';
+let cachedDateSecond = -1;
+
+function currentHttpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== cachedDateSecond) {
+    cachedDateSecond = second;
+    cachedDate = new Date(second * 1000).toUTCString();
+  }
+  return cachedDate;
 }

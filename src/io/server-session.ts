@@ -65,12 +65,20 @@ export class ServerStream extends SpdyStream {
    * as DATA and end() finishes it.
    */
   respond(headers: OutgoingHeaders = {}, options: RespondOptions = {}): void {
+    this.respondWith(options.http === false ? toNv(headers) : responseNv(headers), options.endStream === true);
+  }
+
+  /**
+   * @internal respond() with the SYN_REPLY list already built: lower-case
+   * names, `:status` and `:version` in place, no connection headers (the
+   * compatibility layer's response builds it once).
+   */
+  respondWith(nv: NameValue[], endStream: boolean): void {
     if (this.headersSent) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `stream ${this.id}: the response was already sent`);
     if (this.assocStreamId !== 0) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', 'a pushed stream carries its response headers in pushStream()');
     this.headersSent = true;
-    const nv = options.http === false ? toNv(headers) : responseNv(headers);
-    if (options.endStream) this.endWithHeaders();
-    this.session.submitResponse(this, nv, options.endStream === true);
+    if (endStream) this.endWithHeaders();
+    this.session.submitResponse(this, nv, endStream);
   }
 
   /**
