@@ -169,6 +169,14 @@ describe.each(CASES)('our client → spdy server ($name)', (c) => {
     expect(body.toString()).toBe('parent body');
     expect(invalid).toEqual([{ type: SYN_STREAM, flags: 0, streamId: 2, assocStreamId: parent.id, statusCode: PROTOCOL_ERROR }]);
     expect(invalid[0]!.flags & CTRL_FLAG_UNIDIRECTIONAL).toBe(0);
+    // Our RST_STREAM goes out with the next write (the driver writes once per event-loop turn).
+    await within(
+      (async () => {
+        while (rstsSent.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      })(),
+      SHORT_MS,
+      'our RST_STREAM',
+    );
     expect(rstsSent[0]).toEqual([2, PROTOCOL_ERROR]);
     expect(frameErrors[0]).toMatch(/invalid SYN_STREAM frame \(PROTOCOL_ERROR\)/);
     expect(pushes).toBe(0);
