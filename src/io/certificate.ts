@@ -4,7 +4,6 @@
  * 127.0.0.1 and ::1. Made by `selfsigned` (a well-kept package) rather than
  * hand-written ASN.1.
  */
-import { generate } from 'selfsigned';
 
 export interface Certificate {
   /** PEM private key. */
@@ -16,6 +15,9 @@ export interface Certificate {
 }
 
 export async function selfSignedCertificate(commonName = 'localhost', days = 7): Promise<Certificate> {
+  // Loaded on first use: with its X.509 dependencies it takes about 250 ms
+  // to load, which importing the package must not cost.
+  const { generate } = await import('selfsigned');
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + days * 86_400_000);
   const pems = await generate([{ name: 'commonName', value: commonName }], {

@@ -10,18 +10,31 @@
  * requests, the client side cost about 35 µs of CPU per request through
  * dispatch() against about 50 µs through http.request.
  */
-import { Pool } from 'undici';
-import type { Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, Pool } from 'undici';
 import type { ResolvedProxyOptions } from './options.js';
+
+/**
+ * undici is loaded when the first proxy is made, not when the package is
+ * imported: it takes about 200 ms to load, which every user of the package
+ * root would pay otherwise.
+ */
+const requireFromHere = createRequire(import.meta.url);
+let poolClass: typeof Pool | undefined;
+function PoolClass(): typeof Pool {
+  poolClass ??= (requireFromHere('undici') as typeof import('undici')).Pool;
+  return poolClass;
+}
 
 export class Backends {
   private readonly pools: Pool[];
   private turn = 0;
 
   constructor(options: ResolvedProxyOptions) {
+    const PoolOf = PoolClass();
     this.pools = options.backends.map(
       ({ host, port }) =>
-        new Pool(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, {
+        new PoolOf(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, {
           connections: options.backendConnectionsPerHost,
           pipelining: 1,
           // The backend's own Keep-Alive hint may shorten it, never lengthen it.
