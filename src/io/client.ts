@@ -77,7 +77,6 @@ export class ClientStream extends SpdyStream {
 
   constructor(owner: StreamOwner, readonly requestHeaders: Array<[string, string]>) {
     super(owner);
-    this.once('close', () => this.clearReplyTimer());
   }
 
   /** @internal The SYN_REPLY arrived. */
@@ -96,6 +95,7 @@ export class ClientStream extends SpdyStream {
 
   /** @internal Starts the reply timeout. */
   armReplyTimeout(ms: number): void {
+    this.once('close', () => this.clearReplyTimer());
     this.replyTimer = setTimeout(() => {
       this.close(undefined, new SpdyError('ERR_SPDY_TIMEOUT', `no response headers within ${ms} ms`));
     }, ms);
@@ -177,16 +177,30 @@ export class ClientSession extends SpdySession {
     return stream;
   }
 
+  /** The request's list: the pseudo-headers not given, with their defaults, then what was given. */
   private requestNv(headers: OutgoingHeaders): Array<[string, string]> {
     const given = toNv(headers);
-    const has = (name: string) => given.some(([n]) => n === name);
-    const defaults: Array<[string, string]> = [];
-    if (!has(':method')) defaults.push([':method', 'GET']);
-    if (!has(':path')) defaults.push([':path', '/']);
-    if (!has(':version')) defaults.push([':version', 'HTTP/1.1']);
-    if (!has(':scheme')) defaults.push([':scheme', this.scheme]);
-    if (!has(':host')) defaults.push([':host', this.authority]);
-    return [...defaults, ...given];
+    let method = false;
+    let path = false;
+    let version = false;
+    let scheme = false;
+    let host = false;
+    for (const [name] of given) {
+      if (name.charCodeAt(0) !== 58 /* ':' */) continue;
+      if (name === ':method') method = true;
+      else if (name === ':path') path = true;
+      else if (name === ':version') version = true;
+      else if (name === ':scheme') scheme = true;
+      else if (name === ':host') host = true;
+    }
+    const nv: Array<[string, string]> = [];
+    if (!method) nv.push([':method', 'GET']);
+    if (!path) nv.push([':path', '/']);
+    if (!version) nv.push([':version', 'HTTP/1.1']);
+    if (!scheme) nv.push([':scheme', this.scheme]);
+    if (!host) nv.push([':host', this.authority]);
+    for (const pair of given) nv.push(pair);
+    return nv;
   }
 
   private submit(stream: ClientStream, nv: Array<[string, string]>, priority: number, endStream: boolean): void {

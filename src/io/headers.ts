@@ -75,9 +75,21 @@ export function firstValue(headers: IncomingHeaders, name: string): string | und
 /** `:status` as SPDY sends it ("200 OK", or just "200"): code and reason. */
 export function parseStatus(value: string | undefined): { code: number; message: string } | null {
   if (value === undefined) return null;
+  // "200 OK", the common case, without a regular expression (one per response).
+  if (value.length >= 3 && isDigits3(value) && (value.length === 3 || value.charCodeAt(3) === 32)) {
+    return { code: Number(value.slice(0, 3)), message: value.length > 4 ? value.slice(4) : '' };
+  }
   const match = /^\s*(\d{3})(?:\s+(.*))?$/.exec(value);
   if (match === null) return null;
   return { code: Number(match[1]), message: match[2] ?? '' };
+}
+
+function isDigits3(value: string): boolean {
+  for (let i = 0; i < 3; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Whether `nv` has a header named `name`. */

@@ -74,10 +74,13 @@ export class SpdyStream extends Duplex {
   private discardingWrites = false;
   private finReceived = false;
 
-  /** The data source the session reads this stream's body from. */
-  readonly source: DataSource = {
-    read: (streamId: number, length: number, control: ReadControl) => this.readBody(streamId, length, control),
-  };
+  private dataSource: DataSource | null = null;
+
+  /** The data source the session reads this stream's body from (made on first use: most GETs have none). */
+  get source(): DataSource {
+    this.dataSource ??= { read: (streamId: number, length: number, control: ReadControl) => this.readBody(streamId, length, control) };
+    return this.dataSource;
+  }
 
   constructor(
     protected readonly owner: StreamOwner,
