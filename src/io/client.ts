@@ -11,7 +11,12 @@
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
-import { CANCEL, CLIENT, CTRL_FLAG_FIN, ERR_STREAM_ID_NOT_AVAILABLE, PROTO_SPDY2, SpdylayError } from '../core/index.js';
+import { CANCEL, CLIENT, CTRL_FLAG_FIN, ERR_STREAM_ID_NOT_AVAILABLE, INTERNAL_ERROR, PROTO_SPDY2, SpdylayError } from '../core/index.js';
+import { BodyCodingError } from '../workers/body-codec.js';
+import { createBodyCoder } from '../workers/content-coding.js';
+import type { ContentCodingOptions, StreamingBodyCoder } from '../workers/content-coding.js';
+import { declaredLength, resolveDecompression, responseCoding } from './content-coding.js';
+import type { DecompressionOptions } from './content-coding.js';
 import { checkedProtocols, versionOfNegotiated, versionOfProtocol } from './alpn.js';
 import type { SpdyProtocol } from './alpn.js';
 import { SpdyError } from './errors.js';
@@ -36,6 +41,8 @@ export interface ConnectOptions extends SessionOptions {
   /** An already connected socket to speak SPDY on (e.g. after an HTTP upgrade); `head` holds bytes already read. */
   socket?: Duplex;
   head?: Uint8Array;
+  /** The default of every request's `decompress` (default false, as Node's http2). */
+  decompress?: boolean | DecompressionOptions;
 }
 
 export interface RequestOptions {
@@ -61,6 +68,16 @@ export interface RequestOptions {
    * says so. Default true.
    */
   http?: boolean;
+  /**
+   * Decode a `content-encoding: gzip` or `deflate` response body: the
+   * stream yields the decoded bytes (the headers stay as received), and
+   * the request says `accept-encoding: gzip, deflate` unless it names its
+   * own. A corrupt or truncated body fails the stream with ERR_SPDY_GZIP
+   * and resets it with INTERNAL_ERROR; the session goes on. An options
+   * object picks a zlib pool for large bodies. Default: the session's
+   * `decompress`.
+   */
+  decompress?: boolean | DecompressionOptions;
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
@@ -74,14 +91,29 @@ export class ClientStream extends SpdyStream {
   /** The response headers as received, a name/value list (SPDY/3 names). */
   rawHeaders: Array<[string, string]> = [];
   private replyTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Decodes the response body when it is coded and decoding was asked for. */
+  private decoder: StreamingBodyCoder | null = null;
+  /** A pooled decoder's chunks, decoded in order. */
+  private decoding: Promise<void> = Promise.resolve();
+  private decoderFinished = false;
 
-  constructor(owner: StreamOwner, readonly requestHeaders: Array<[string, string]>) {
+  constructor(
+    owner: StreamOwner,
+    readonly requestHeaders: Array<[string, string]>,
+    /** @internal How to decode a coded response; null: delivered as received. */
+    private readonly decompression: ContentCodingOptions | null = null,
+  ) {
     super(owner);
   }
 
   /** @internal The SYN_REPLY arrived. */
   receiveResponse(nv: Array<[string, string]>): void {
     this.clearReplyTimer();
+    const coding = this.decompression === null ? null : responseCoding(nv);
+    if (coding !== null) {
+      this.decoder = createBodyCoder(coding, 'decode', this.decompression!, declaredLength(nv));
+      this.once('close', () => this.decoder?.abort());
+    }
     this.rawHeaders = nv;
     const headers = fromNv(nv);
     const status = parseStatus(firstOf(headers[':status']));
@@ -91,6 +123,65 @@ export class ClientStream extends SpdyStream {
     }
     this.headers = headers;
     this.emit('response', headers);
+  }
+
+  /** @internal DATA arrived: decoded first when the body is coded. */
+  override receiveData(data: Uint8Array): void {
+    const decoder = this.decoder;
+    if (decoder === null || this.decoderFinished) {
+      super.receiveData(data);
+      return;
+    }
+    this.decode(decoder, data, false);
+  }
+
+  /** @internal The peer's FIN: a coded body must have ended with its compressed stream. */
+  override receiveEnd(): void {
+    const decoder = this.decoder;
+    if (decoder === null || this.decoderFinished) {
+      if (decoder === null) super.receiveEnd();
+      return;
+    }
+    this.decode(decoder, new Uint8Array(0), true);
+  }
+
+  private decode(decoder: StreamingBodyCoder, data: Uint8Array, final: boolean): void {
+    if (final) this.decoderFinished = true;
+    const received = data.length;
+    const deliver = (out: Uint8Array) => {
+      if (this.destroyed) return;
+      this.deliver(out, received);
+      if (final) super.receiveEnd();
+    };
+    if (!decoder.pooled) {
+      let out: Uint8Array;
+      try {
+        out = decoder.push(data, final) as Uint8Array;
+      } catch (error) {
+        this.decodingFailed(error, received);
+        return;
+      }
+      deliver(out);
+      return;
+    }
+    // In the pool: chunks are decoded in order, and their bytes stay
+    // unacknowledged until delivered, so the peer's window holds it back.
+    this.decoding = this.decoding.then(
+      () => (this.destroyed ? undefined : Promise.resolve(decoder.push(data, final)).then(deliver, (error: unknown) => this.decodingFailed(error, received))),
+    );
+  }
+
+  private decodingFailed(error: unknown, received: number): void {
+    this.decoderFinished = true;
+    this.owner.consume(this, received);
+    if (this.destroyed) return;
+    const failure =
+      error instanceof BodyCodingError
+        ? new SpdyError('ERR_SPDY_GZIP', `stream ${this.id}: ${error.message}`, { cause: error })
+        : new SpdyError('ERR_SPDY_GZIP', `stream ${this.id}: the body could not be decoded: ${(error as Error).message}`, { cause: error });
+    // As spdycat: the stream is reset with INTERNAL_ERROR (if still open), the session goes on.
+    if (this.isClosed) this.destroy(failure);
+    else this.close(INTERNAL_ERROR, failure);
   }
 
   /** @internal Starts the reply timeout. */
@@ -150,14 +241,21 @@ export class ClientSession extends SpdySession {
     if (options.signal?.aborted) {
       throw new SpdyError('ERR_SPDY_ABORTED', 'the request was aborted before it started', { cause: options.signal.reason });
     }
-    const nv = options.http === false ? toNv(headers) : this.requestNv(headers);
+    let decompression: ContentCodingOptions | null;
+    try {
+      decompression = resolveDecompression(options.decompress ?? this.connectOptions.decompress);
+    } catch (error) {
+      throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', (error as Error).message, { cause: error });
+    }
+    let nv = options.http === false ? toNv(headers) : this.requestNv(headers);
+    if (decompression !== null && !nv.some(([n]) => n === 'accept-encoding')) nv = [...nv, ['accept-encoding', 'gzip, deflate']];
     const method = nv.find(([n]) => n === ':method')?.[1];
     const endStream = options.endStream ?? (options.body === undefined && method !== undefined && NO_BODY_METHODS.has(method));
     const priority = options.priority ?? 3;
     if (!Number.isInteger(priority) || priority < 0 || priority > 7) {
       throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `priority must be an integer 0..7, got ${String(priority)}`);
     }
-    const stream = new ClientStream(this, nv);
+    const stream = new ClientStream(this, nv, decompression);
     if (endStream) stream.endWithHeaders();
     else if (options.body !== undefined) pipeBody(options.body, stream);
     if (options.signal !== undefined) {

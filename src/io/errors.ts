@@ -25,7 +25,13 @@ export type SpdyErrorCode =
   /** The session refused a frame we submitted (the spdylay code is in `errorCode`). */
   | 'ERR_SPDY_NOT_SENT'
   /** An argument was wrong. */
-  | 'ERR_SPDY_INVALID_ARGUMENT';
+  | 'ERR_SPDY_INVALID_ARGUMENT'
+  /**
+   * A response body's gzip or deflate coding was corrupt or truncated
+   * (spdylay's ERR_GZIP): the stream is reset with INTERNAL_ERROR, as
+   * spdycat does; the session goes on.
+   */
+  | 'ERR_SPDY_GZIP';
 
 export class SpdyError extends Error {
   override name = 'SpdyError';

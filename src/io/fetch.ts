@@ -48,6 +48,7 @@ export async function request(url: string | URL, options: FetchOptions = {}): Pr
       priority: options.priority,
       signal: options.signal,
       timeout: options.timeout,
+      decompress: options.decompress,
     });
     const body = await readAll(stream, options.maxBodyLength ?? DEFAULT_MAX_BODY);
     if (stream.statusCode === undefined) {

@@ -21,6 +21,10 @@ import { fromNv, toNv } from './headers.js';
 import type { IncomingHeaders, OutgoingHeaders } from './headers.js';
 import { SpdySession } from './session.js';
 import type { SessionOptions, SynStreamRecord } from './session.js';
+import { createBodyCoder } from '../workers/content-coding.js';
+import type { StreamingBodyCoder } from '../workers/content-coding.js';
+import { chooseCoding, codedResponseNv, resolveCompression } from './content-coding.js';
+import type { CompressionOptions, ResolvedCompression } from './content-coding.js';
 import { statusLine } from './static/http-status.js';
 import { SpdyStream } from './stream.js';
 import type { StreamOwner } from './stream.js';
@@ -28,6 +32,15 @@ import type { StreamOwner } from './stream.js';
 export interface ServerSessionOptions extends SessionOptions {
   /** SETTINGS MAX_CONCURRENT_STREAMS sent at start (default 100, as spdylay's spdyd). */
   maxConcurrentStreams?: number;
+  /**
+   * Compress responses for clients that accept gzip or deflate (default
+   * false): respond() then sets content-encoding and vary, drops
+   * content-length, and codes what is written, as a stream. Not for
+   * already compressed types, bodies declared shorter than `minLength`,
+   * HEAD, or statuses without a body. Large bodies are coded in the zlib
+   * pool (docs/node.md, "Content coding").
+   */
+  compression?: boolean | CompressionOptions;
 }
 
 export interface RespondOptions {
@@ -49,6 +62,8 @@ export class ServerStream extends SpdyStream {
   headersSent = false;
   /** The stream this one was pushed for; 0 for a request. */
   assocStreamId = 0;
+  /** Codes the response body when respond() chose a content coding. */
+  private encoder: StreamingBodyCoder | null = null;
 
   constructor(
     /** The session (connection) the stream belongs to. */
@@ -65,7 +80,8 @@ export class ServerStream extends SpdyStream {
    * as DATA and end() finishes it.
    */
   respond(headers: OutgoingHeaders = {}, options: RespondOptions = {}): void {
-    this.respondWith(options.http === false ? toNv(headers) : responseNv(headers), options.endStream === true);
+    const http = options.http !== false;
+    this.respondWith(http ? responseNv(headers) : toNv(headers), options.endStream === true, http);
   }
 
   /**
@@ -73,12 +89,58 @@ export class ServerStream extends SpdyStream {
    * names, `:status` and `:version` in place, no connection headers (the
    * compatibility layer's response builds it once).
    */
-  respondWith(nv: NameValue[], endStream: boolean): void {
+  respondWith(nv: NameValue[], endStream: boolean, http = true): void {
     if (this.headersSent) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', `stream ${this.id}: the response was already sent`);
     if (this.assocStreamId !== 0) throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', 'a pushed stream carries its response headers in pushStream()');
     this.headersSent = true;
+    if (http && !endStream) nv = this.compressing(nv);
     if (endStream) this.endWithHeaders();
     this.session.submitResponse(this, nv, endStream);
+  }
+
+  /** `nv` as sent when the body is to be compressed (and the coder for it made), else `nv` itself. */
+  private compressing(nv: NameValue[]): NameValue[] {
+    const compression = this.session.compression;
+    if (compression === null) return nv;
+    const choice = chooseCoding(this.rawHeaders, nv, compression);
+    if (choice === null) return nv;
+    this.encoder = createBodyCoder(choice.coding, 'encode', compression.coding, choice.declaredLength);
+    this.once('close', () => this.encoder?.abort());
+    return codedResponseNv(nv, choice.coding);
+  }
+
+  /** True when respond() chose to compress the body. */
+  get compressed(): boolean {
+    return this.encoder !== null;
+  }
+
+  override _write(chunk: Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    const encoder = this.encoder;
+    if (encoder === null) {
+      super._write(chunk, encoding, done);
+      return;
+    }
+    this.coded(encoder.push(chunk, false), (out) => (out.length > 0 ? this.writeChunk(out, done) : done()), done);
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    const encoder = this.encoder;
+    if (encoder === null) {
+      super._final(done);
+      return;
+    }
+    const finish = () => super._final(done);
+    this.coded(
+      encoder.push(new Uint8Array(0), true),
+      (out) => (out.length > 0 ? this.writeChunk(out, (error) => (error ? done(error) : finish())) : finish()),
+      done,
+    );
+  }
+
+  /** Runs `next` with the coder's output, now or when the pool answers; `fail` on an error. */
+  private coded(result: Uint8Array | Promise<Uint8Array>, next: (out: Uint8Array) => void, fail: (error: Error) => void): void {
+    if (result instanceof Uint8Array) next(result);
+    else result.then(next, fail);
   }
 
   /**
@@ -94,8 +156,12 @@ export class ServerStream extends SpdyStream {
 }
 
 export class ServerSession extends SpdySession {
+  /** @internal Response compression, null when off. */
+  readonly compression: ResolvedCompression | null;
+
   constructor(private readonly serverOptions: ServerSessionOptions = {}) {
     super(serverOptions, SERVER);
+    this.compression = resolveCompression(serverOptions.compression);
   }
 
   /** Speaks SPDY `version` on `socket`; `head` holds bytes already read (an upgrade's head). */

@@ -21,6 +21,7 @@ import { checkedProtocols, pickProtocol, versionOfNegotiated, versionOfProtocol 
 import type { SpdyProtocol } from './alpn.js';
 import { ServerRequest, ServerResponse } from './compat.js';
 import { SpdyError } from './errors.js';
+import { resolveCompression } from './content-coding.js';
 import { ServerSession } from './server-session.js';
 import type { ServerSessionOptions, ServerStream } from './server-session.js';
 import type { IncomingHeaders } from './headers.js';
@@ -64,6 +65,7 @@ export class SpdyServer extends EventEmitter {
     const plain = options.tls === undefined || options.tls === false;
     this.protocols = checkedProtocols(options.protocols, 'protocols');
     this.plainProtocol = checkedProtocols([options.protocol ?? 'spdy/3.1'], 'protocol')[0]!;
+    resolveCompression(options.compression); // a bad option is refused here, not at the first connection
     if (handler !== undefined) this.on('request', handler);
     if (plain) {
       this.server = net.createServer({ noDelay: true }, (socket) => this.handleConnection(socket));

@@ -110,16 +110,25 @@ export class SpdyStream extends Duplex {
 
   /** DATA arrived. `data` is a view of the socket's chunk, which Node never reuses: no copy. */
   receiveData(data: Uint8Array): void {
-    if (this.readableEnded || this.destroyed) {
-      this.owner.consume(this, data.length);
+    this.deliver(data, data.length);
+  }
+
+  /**
+   * Hands `data` to the reader, standing for `received` bytes of DATA (a
+   * decoded body's chunks stand for the coded bytes they came from): those
+   * are acknowledged once the reader takes the chunk.
+   */
+  protected deliver(data: Uint8Array, received: number): void {
+    if (this.readableEnded || this.destroyed || data.length === 0) {
+      this.owner.consume(this, received);
       return;
     }
     const chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     if (this.push(chunk)) {
-      this.owner.consume(this, data.length);
+      this.owner.consume(this, received);
       return;
     }
-    this.unconsumed += data.length;
+    this.unconsumed += received;
     if (!this.owner.flowControlled && !this.holdingConnection) {
       this.holdingConnection = true;
       this.owner.holdReading();
@@ -189,6 +198,11 @@ export class SpdyStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.writeChunk(chunk, done);
+  }
+
+  /** What _write does with a chunk: it waits for the data source, and `done` runs once the session took it. */
+  protected writeChunk(chunk: Uint8Array, done: (error?: Error | null) => void): void {
     if (this.discardingWrites) {
       done();
       return;

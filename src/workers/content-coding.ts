@@ -62,9 +62,10 @@ export function createBodyCoder(
   checkedCoding(coding);
   const level = checkedLevel(options.level ?? DEFAULT_BODY_LEVEL);
   const threshold = checkedThreshold(options.poolThreshold ?? DEFAULT_POOL_THRESHOLD);
-  const pool = options.pool ?? null;
-  if (pool !== null && !pool.isClosed && expectedLength !== undefined && expectedLength >= threshold) {
-    return new PooledBodyCoder(pool.lane(), coding, direction, level);
+  if (expectedLength !== undefined && expectedLength >= threshold) {
+    // Read only now: a server's default pool starts on the first large body.
+    const pool = options.pool ?? null;
+    if (pool !== null && !pool.isClosed) return new PooledBodyCoder(pool.lane(), coding, direction, level);
   }
   return new InThreadBodyCoder(new BodyCoder(coding, direction, level));
 }

@@ -11,6 +11,8 @@
  *   background; a service manager or the shell can.
  * - PORT must be a whole number from 0 to 65535 (0 picks a free port);
  *   spdyd's strtol took anything.
+ * - Responses are compressed for clients that accept it (--no-gzip: never);
+ *   spdylay's spdyd never compresses.
  * - With --no-tls, a PRIVATE_KEY and CERT are an error (spdyd ignored
  *   them); without it, a key without a certificate says which is missing,
  *   and neither means a self-signed certificate is made (spdyd needs both).
@@ -41,6 +43,11 @@ export interface SpdydOptions {
   readonly verifyClient: boolean;
   /** --color / --no-color; the default colours only on a terminal. */
   readonly color: ColorMode;
+  /**
+   * Compress responses for clients that accept gzip or deflate (ours:
+   * spdylay's spdyd never compresses); --no-gzip turns it off.
+   */
+  readonly gzip: boolean;
 }
 
 const SPECS: readonly OptionSpec[] = [
@@ -54,6 +61,7 @@ const SPECS: readonly OptionSpec[] = [
   { key: 'verify-client', short: 'V', long: 'verify-client', takesValue: false },
   { key: 'color', long: 'color', takesValue: false },
   { key: 'no-color', long: 'no-color', takesValue: false },
+  { key: 'no-gzip', long: 'no-gzip', takesValue: false },
   { key: 'daemon', short: 'D', long: 'daemon', takesValue: false },
   { key: 'help', short: 'h', long: 'help', takesValue: false },
 ];
@@ -88,6 +96,10 @@ export function spdydHelp(): string {
     '    --color            Colour the -v output even when it is not going\n' +
     '                       to a terminal.\n' +
     '    --no-color         Never colour the -v output.\n' +
+    '    --no-gzip          Never compress responses. By default a\n' +
+    '                       response is gzipped (or deflated) for a client\n' +
+    '                       that accepts it, unless it is small or of an\n' +
+    '                       already compressed type.\n' +
     '    -h, --help         Print this help.\n'
   );
 }
@@ -106,6 +118,7 @@ export function parseSpdydArgs(argv: readonly string[]): SpdydOptions | { help: 
   let noTls = false;
   let verifyClient = false;
   let color: ColorMode = 'auto';
+  let gzip = true;
 
   for (const item of scanArgv(argv, SPECS)) {
     if (item.kind === 'operand') {
@@ -148,6 +161,9 @@ export function parseSpdydArgs(argv: readonly string[]): SpdydOptions | { help: 
       case 'no-color':
         color = 'never';
         break;
+      case 'no-gzip':
+        gzip = false;
+        break;
       case 'daemon':
         throw new CliUsageError(`${item.name}: running in the background is not supported; use a service manager`);
       default:
@@ -179,5 +195,6 @@ export function parseSpdydArgs(argv: readonly string[]): SpdydOptions | { help: 
     noTls,
     verifyClient,
     color,
+    gzip,
   };
 }

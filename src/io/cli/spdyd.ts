@@ -117,6 +117,7 @@ export async function startServer(options: SpdydOptions, io: ToolOutput): Promis
     protocols,
     protocol: protocols[0],
     maxConcurrentStreams: 100,
+    compression: options.gzip,
     trace: options.verbose
       ? (event, session) => {
           let p = printer.get(session);
