@@ -33,6 +33,7 @@ const INDEX = Buffer.from('<!doctype html>\n<title>spdyd under test</title>\n<p>
 const SMALL = Buffer.from('a small text file\n');
 const BIG = patternBytes(3 * 512 * 1024 + 123, 42);
 const POSTED = patternBytes(200 * 1024 + 7, 5);
+const TEXT = Buffer.from(Array.from({ length: 6000 }, (_, i) => `line ${i}: the quick brown fox, ${(i * 7919) % 10007}\n`).join(''));
 
 let site: string;
 let scratch: string;
@@ -46,6 +47,7 @@ beforeAll(async () => {
   await writeFile(join(site, 'index.html'), INDEX);
   await writeFile(join(site, 'small.txt'), SMALL);
   await writeFile(join(site, 'big.bin'), BIG);
+  await writeFile(join(site, 'text.txt'), TEXT);
   await writeFile(join(scratch, 'posted.bin'), POSTED);
   const [tls, ...plain] = await Promise.all([
     startSpdyd(['--host', '127.0.0.1', '-d', site, '0']),
@@ -122,6 +124,31 @@ describe.concurrent.each(TARGETS)('spdycat against spdyd ($name)', (target) => {
       );
       expect(text).toMatch(entry);
     });
+  });
+});
+
+describe('spdycat -z against spdyd, which compresses', () => {
+  it('gets a text file gzipped and prints it decoded, byte for byte', async () => {
+    const { flags, origin } = reach(tls31);
+    const result = await runSpdycat([...flags, '-z', `${origin}/text.txt`]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.equals(TEXT)).toBe(true);
+    // The frames show that it travelled coded, and smaller.
+    const traced = await runSpdycat([...flags, '-z', '-v', '-n', `${origin}/text.txt`]);
+    const trace = traced.stdout.toString();
+    expect(trace).toMatch(/content-encoding: gzip/);
+    expect(trace).not.toMatch(/content-length: /);
+    const dataBytes = [...trace.matchAll(/DATA frame .*length=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(dataBytes).toBeGreaterThan(0);
+    expect(dataBytes).toBeLessThan(TEXT.length / 2);
+  });
+
+  it('without -z the same file comes as it is, with its length', async () => {
+    const { flags, origin } = reach(plain31);
+    const traced = await runSpdycat([...flags, '-v', '-n', `${origin}/text.txt`]);
+    expect(traced.stdout.toString()).toMatch(new RegExp(`content-length: ${TEXT.length}`));
+    expect(traced.stdout.toString()).not.toMatch(/content-encoding/);
   });
 });
 

@@ -47,7 +47,7 @@ describe('the worker pool', () => {
     const calls = [];
     for (let i = 0; i < 300; i++) {
       const lane = lanes[i % 3]!;
-      calls.push(lane.call('echo', [i]).then((value) => ({ lane: i % 3, value })));
+      calls.push(lane.call('echo', [i]).then((value) => ({ lane: i % 3, value: value as number })));
     }
     const order: number[][] = [[], [], []];
     for (const settled of calls) {

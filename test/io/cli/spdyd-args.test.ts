@@ -30,7 +30,7 @@ describe('parseSpdydArgs', () => {
   it('reads PORT PRIVATE_KEY CERT with spdyd\'s defaults: every address, the working directory, any version', () => {
     expect(parse('3000', 'server.key', 'server.crt')).toEqual({
       port: 3000, host: null, privateKey: 'server.key', cert: 'server.crt', htdocs: '.', verbose: false,
-      version: null, noTls: false, verifyClient: false, color: 'auto',
+      version: null, noTls: false, verifyClient: false, color: 'auto', gzip: true,
     });
   });
 
@@ -38,9 +38,15 @@ describe('parseSpdydArgs', () => {
     expect(parse('-v', '3000', '--htdocs=/srv/www', 'k.pem', '-3', 'c.pem', '--host', '127.0.0.1', '-V', '--color'))
       .toEqual({
         port: 3000, host: '127.0.0.1', privateKey: 'k.pem', cert: 'c.pem', htdocs: '/srv/www', verbose: true,
-        version: PROTO_SPDY3, noTls: false, verifyClient: true, color: 'always',
+        version: PROTO_SPDY3, noTls: false, verifyClient: true, color: 'always', gzip: true,
       });
     expect(parse('-d', 'docs', '0', 'k', 'c').htdocs).toBe('docs');
+  });
+
+  it('compresses by default; --no-gzip turns it off (ours: spdylay\'s spdyd never compresses)', () => {
+    expect(parse('1', 'k', 'c').gzip).toBe(true);
+    expect(parse('--no-gzip', '1', 'k', 'c').gzip).toBe(false);
+    expect(spdydHelp()).toContain('--no-gzip');
   });
 
   it('-2, -3 and --spdy3-1 pick the version', () => {
