@@ -106,3 +106,48 @@ export interface HeaderCodec {
   readonly encoder: HeaderBlockEncoder;
   readonly decoder: HeaderBlockDecoder;
 }
+
+/**
+ * What a deferring codec answers while its answer is not in yet (its
+ * streams live elsewhere: a worker). The session then waits, holding what
+ * comes meanwhile, until told through SessionMachine.resumeHeaderBlocks()
+ * that the codec has answered (session/codec-wait.ts).
+ */
+export const HEADER_BLOCK_PENDING: unique symbol = Symbol('HEADER_BLOCK_PENDING');
+export type HeaderBlockPending = typeof HEADER_BLOCK_PENDING;
+
+/** A HeaderBlockEncoder whose compression may answer later. */
+export interface DeferringHeaderBlockEncoder {
+  /** As HeaderBlockEncoder.prepare: synchronous, at submit time. */
+  prepare(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding): PreparedHeaderBlock;
+  /**
+   * As HeaderBlockEncoder.encode, or HEADER_BLOCK_PENDING: the block has
+   * gone to be compressed. The session asks again with the same block
+   * (after resumeHeaderBlocks()) and gives no other until it has the
+   * answer, so blocks are compressed in the order they are sent.
+   */
+  encode(block: HeaderBlockInput, headroom: number, maxBlockLength: number): Uint8Array | null | HeaderBlockPending;
+}
+
+/** A HeaderBlockDecoder whose results may come later, in the order the blocks ended. */
+export interface DeferringHeaderBlockDecoder {
+  begin(): void;
+  /** As HeaderBlockDecoder.push; the slice is not retained after the call (copy it to keep it). */
+  push(compressed: Uint8Array): void;
+  /** Ends the block: its result, or HEADER_BLOCK_PENDING when it comes later through takeResult(). */
+  end(): HeaderBlockResult | HeaderBlockPending;
+  /** The result of the oldest block whose end() was pending and not taken yet, or HEADER_BLOCK_PENDING while it is not in. */
+  takeResult(): HeaderBlockResult | HeaderBlockPending;
+}
+
+/**
+ * A header codec that answers later, such as one whose zlib streams live in
+ * a worker (src/workers/pooled-codec.ts). With it the session produces the
+ * same bytes and callbacks, in the same order, as with the built-in codec
+ * for the same inputs, only later.
+ */
+export interface DeferringHeaderCodec {
+  readonly deferring: true;
+  readonly encoder: DeferringHeaderBlockEncoder;
+  readonly decoder: DeferringHeaderBlockDecoder;
+}

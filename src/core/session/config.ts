@@ -5,7 +5,7 @@
  * handed it and not by whatever first reads the value.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { HeaderCodec, HeaderEncoding } from '../header-codec.js';
+import type { DeferringHeaderCodec, HeaderCodec, HeaderEncoding } from '../header-codec.js';
 import { checkedObject, describeValue, refuseUnknownKeys } from '../option-keys.js';
 import { DEFAULT_DATA_CHUNK_SIZE, MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
 
@@ -20,8 +20,12 @@ export interface SessionConfig {
   maxHeaderBlockSize?: number;
   /** Send WINDOW_UPDATE automatically as DATA arrives (default true, as spdylay). */
   autoWindowUpdate?: boolean;
-  /** Replaces the built-in header compression (the seam for a worker pool). */
-  headerCodec?: HeaderCodec;
+  /**
+   * Replaces the built-in header compression: another synchronous codec,
+   * or a deferring one that answers later (a worker pool's), which the
+   * session waits for (SessionMachine.resumeHeaderBlocks()).
+   */
+  headerCodec?: HeaderCodec | DeferringHeaderCodec;
   /** memSend() stops adding frames once its buffer holds this many bytes (default 256 KiB). */
   memSendChunkSize?: number;
   /**
@@ -51,7 +55,7 @@ export interface ResolvedConfig {
   readonly maxHeaderBlockSize: number;
   readonly autoWindowUpdate: boolean;
   /** undefined: the session builds the SPDY codec for its version and side. */
-  readonly headerCodec: HeaderCodec | undefined;
+  readonly headerCodec: HeaderCodec | DeferringHeaderCodec | undefined;
   readonly memSendChunkSize: number;
   readonly sessionWindowOverrunTolerance: number;
   readonly flowControl: boolean;
@@ -111,7 +115,7 @@ export function resolveConfig(config: SessionConfig | null | undefined): Resolve
   };
 }
 
-function isCodec(value: unknown): value is HeaderCodec {
+function isCodec(value: unknown): value is HeaderCodec | DeferringHeaderCodec {
   if (typeof value !== 'object' || value === null) return false;
   const { encoder, decoder } = value as Partial<HeaderCodec>;
   return typeof encoder === 'object' && encoder !== null && typeof decoder === 'object' && decoder !== null;

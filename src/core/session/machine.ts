@@ -24,7 +24,7 @@ import {
 import { EOFError, InvalidArgumentError, SpdylayError, StreamClosedError, UnsupportedVersionError } from '../errors.js';
 import { FrameDecoder } from '../frame/decoder.js';
 import type { HeadersRecord, NameValue, SettingsEntry, SynReplyRecord, SynStreamRecord } from '../frame/types.js';
-import type { HeaderBlockEncoder, HeaderEncoding } from '../header-codec.js';
+import type { DeferringHeaderCodec, HeaderBlockEncoder, HeaderCodec, HeaderEncoding } from '../header-codec.js';
 import { createHeaderCodec } from '../headers/spdy-codec.js';
 import { versionFacts, withoutFlowControl } from '../version.js';
 import type { VersionFacts } from '../version.js';
@@ -36,6 +36,7 @@ import type { SessionConfig } from './config.js';
 import { SessionCore } from './core.js';
 import type { SessionEventSink } from './events.js';
 import type { DataSource } from './outbound.js';
+import { CodecWait, DeferralProbe } from './codec-wait.js';
 import { Receiver } from './receive.js';
 import { Sender } from './send.js';
 import type { PreparedFrame as SenderFrame } from './send.js';
@@ -67,6 +68,12 @@ export class SessionMachine {
   private unsent: Uint8Array[] = [];
   /** The frame nextFrame() handed out and frameSent() has not taken back. */
   private handedOut: SenderFrame | null = null;
+  /** With a deferring header codec: what waits for its answers (codec-wait.ts); null otherwise. */
+  private readonly wait: CodecWait | null = null;
+  /** Bytes the send pass stopped at a header frame had already counted. */
+  private passTotal = 0;
+  /** connectionLost() came while inputs were held: later input is dropped, as it would have been. */
+  private lostWhileHolding = false;
 
   constructor(side: number, version: number, sink: SessionEventSink, config?: SessionConfig | null) {
     if (side !== CLIENT && side !== SERVER) throw new InvalidArgumentError('side must be either CLIENT or SERVER');
@@ -82,9 +89,17 @@ export class SessionMachine {
     const codec =
       c.headerCodec ??
       createHeaderCodec({ version, side, encoding: c.headerEncoding, maxInflatedSize: c.maxHeaderBlockSize });
-    this.headerEncoder = codec.encoder;
     this.core = new SessionCore(side, facts, sink, c.autoWindowUpdate);
     this.core.sessionOverrunTolerance = c.sessionWindowOverrunTolerance;
+    if (isDeferring(codec)) {
+      const probe = new DeferralProbe(codec.encoder);
+      this.headerEncoder = probe;
+      this.sender = new Sender(this.core, probe, c.dataChunkSize, probe);
+      this.wait = new CodecWait(new Receiver(this.core, null), codec.decoder);
+      this.decoder = new FrameDecoder({ facts, sink: this.wait, maxControlFrameLength: c.maxControlFrameLength });
+      return;
+    }
+    this.headerEncoder = codec.encoder;
     this.sender = new Sender(this.core, codec.encoder, c.dataChunkSize);
     this.decoder = new FrameDecoder({
       facts,
@@ -104,7 +119,7 @@ export class SessionMachine {
   memRecv(data: Uint8Array): number {
     if (!(data instanceof Uint8Array)) throw new InvalidArgumentError('memRecv expects a Uint8Array');
     // After connectionLost() nothing is processed: the bytes are dropped.
-    if (this.core.transportLost) return data.length;
+    if (this.core.transportLost || this.lostWhileHolding) return data.length;
     this.decoder.push(data);
     this.core.rethrowPending();
     return data.length;
@@ -130,6 +145,7 @@ export class SessionMachine {
    */
   memSendv(): Uint8Array[] | null {
     if (this.core.transportLost) return null;
+    if (this.wait !== null) return this.memSendvDeferring(this.wait);
     let chunks = this.unsent;
     this.unsent = [];
     let total = 0;
@@ -153,11 +169,94 @@ export class SessionMachine {
   }
 
   /**
+   * memSendv with a deferring codec: a pass whose output waits in `unsent`
+   * and that may stop at a header frame the codec has not compressed yet;
+   * while the session waits, the pass is recorded and run in its turn.
+   * Either way the bytes ready now are returned.
+   */
+  private memSendvDeferring(wait: CodecWait): Uint8Array[] | null {
+    if (wait.holding) wait.hold(() => this.deferredPass());
+    else this.deferredPass();
+    let chunks = this.unsent;
+    this.unsent = [];
+    if (this.core.pendingError !== null) {
+      this.unsent = chunks;
+      chunks = [];
+      this.core.rethrowPending();
+    }
+    return chunks.length > 0 ? chunks : null;
+  }
+
+  private deferredPass(): void {
+    this.sender.beginPass();
+    this.runPass(0);
+  }
+
+  /** Adds frames to `unsent` until the pass is full or done; false when it stopped to wait for the codec. */
+  private runPass(total: number): boolean {
+    const chunks = this.unsent;
+    while (total < this.memSendChunkSize) {
+      const frame = this.sender.next();
+      if (frame === null) {
+        if (!this.sender.awaitingCodec) return true;
+        this.passTotal = total;
+        this.wait!.sendWaiting = true;
+        return false;
+      }
+      chunks.push(frame.head);
+      if (frame.payload !== null && frame.payload.length > 0) chunks.push(frame.payload);
+      total += frame.length;
+      this.sender.sent(frame);
+    }
+    return true;
+  }
+
+  /**
+   * The explicit input of a deferring header codec (config.headerCodec):
+   * call it when the codec has answered. The session goes on from where it
+   * waited: the stopped send pass first, then what was received and what
+   * was called meanwhile, in order, as far as the codec's answers go (call
+   * it again after its next answer). Its bytes come from the next memSend.
+   * An exception that an input recorded meanwhile would have thrown, or a
+   * callback's, is thrown here. Does nothing with a synchronous codec.
+   */
+  resumeHeaderBlocks(): void {
+    this.wait?.replay(() => this.runPass(this.passTotal));
+    this.core.rethrowPending();
+  }
+
+  /** True while a deferring header codec's answer is awaited (memSend then has nothing new). */
+  get awaitingHeaderCodec(): boolean {
+    return this.wait !== null && this.wait.holding;
+  }
+
+  /**
+   * With a deferring codec, an input made while the session waits is
+   * recorded to run in its turn (its exception then comes from
+   * resumeHeaderBlocks()); returns true when it was. Callers test
+   * `this.wait !== null` first, so that the built-in codec's path makes no
+   * closure.
+   */
+  private held(run: () => void): boolean {
+    const wait = this.wait;
+    if (wait === null || !wait.holding) return false;
+    wait.hold(() => {
+      try {
+        run();
+      } catch (error) {
+        this.core.pendingError ??= { error };
+      }
+    });
+    return true;
+  }
+
+  /**
    * The frame-at-a-time send interface that send() uses: prepares one frame
    * (firing before-ctrl-send), or returns null. Call frameSent() once all
    * of it has been written, and beginSendPass() at the start of each pass.
    */
   nextFrame(): PreparedFrame | null {
+    if (this.wait !== null) throw new InvalidArgumentError('a deferring header codec sends through memSend() or memSendv(), not frame by frame');
     const frame = this.sender.next();
     this.handedOut = frame;
     return frame;
@@ -198,6 +297,8 @@ export class SessionMachine {
     const s = this.core;
     if (s.isTerminated) return false;
     if (this.unsent.length > 0) return true;
+    // Waiting for a deferring codec: nothing can go out until it answers.
+    if (this.wait !== null && this.wait.holding) return false;
     if (s.goawayFlags === 0 || s.streams.size > 0) return this.sender.hasPending;
     return s.queue.hasMain;
   }
@@ -230,6 +331,9 @@ export class SessionMachine {
    * python-spdylay tests do).
    */
   resumeData(streamId: number): boolean {
+    // While a deferring codec is awaited, it runs in its turn; whether it
+    // waits for window is not known yet.
+    if (this.wait !== null && this.held(() => this.resumeData(streamId))) return true;
     const stream = this.core.streams.get(streamId);
     if (stream === undefined || stream.deferred === null) {
       throw new InvalidArgumentError(`stream ${String(streamId)} has no deferred DATA`);
@@ -240,6 +344,7 @@ export class SessionMachine {
   }
 
   failSession(statusCode: number): void {
+    if (this.wait !== null && this.held(() => this.failSession(statusCode))) return;
     this.core.failSession(checkedUint32(statusCode, 'statusCode'));
   }
 
@@ -252,6 +357,10 @@ export class SessionMachine {
    * does nothing.
    */
   connectionLost(): void {
+    if (this.wait !== null && this.held(() => this.connectionLost())) {
+      this.lostWhileHolding = true;
+      return;
+    }
     this.unsent = [];
     this.core.connectionLost();
     this.core.rethrowPending();
@@ -267,6 +376,7 @@ export class SessionMachine {
    * pushes back on its peer (nghttp2's session_consume).
    */
   consume(streamId: number, length: number): void {
+    if (this.wait !== null && this.held(() => this.consume(streamId, length))) return;
     const s = this.core;
     if (s.autoWindowUpdate) throw new InvalidArgumentError('consume() needs config.autoWindowUpdate = false');
     checkedStreamId(streamId, 'streamId', true);
@@ -281,31 +391,37 @@ export class SessionMachine {
   // ---- submit ----
 
   submitRequest(pri: number, nv: readonly NameValue[], data?: DataSource | null, streamUserData?: unknown): void {
+    if (this.wait !== null && this.held(() => this.submitRequest(pri, nv, data, streamUserData))) return;
     const flags = data ? 0 : CTRL_FLAG_FIN;
     this.submitSynStreamShared(flags, pri, nv, 0, data ?? null, streamUserData);
   }
 
   submitSynStream(flags: number, pri: number, nv: readonly NameValue[], assocStreamId = 0, streamUserData?: unknown): void {
+    if (this.wait !== null && this.held(() => this.submitSynStream(flags, pri, nv, assocStreamId, streamUserData))) return;
     checkedFlags(flags);
     this.submitSynStreamShared(flags & (CTRL_FLAG_FIN | CTRL_FLAG_UNIDIRECTIONAL), pri, nv, checkedStreamId(assocStreamId, 'assocStreamId', true), null, streamUserData);
   }
 
   submitResponse(streamId: number, nv: readonly NameValue[], data?: DataSource | null): void {
+    if (this.wait !== null && this.held(() => this.submitResponse(streamId, nv, data))) return;
     const flags = data ? 0 : CTRL_FLAG_FIN;
     this.submitReplyLike(SYN_REPLY, flags, streamId, nv, data ?? null);
   }
 
   submitSynReply(flags: number, streamId: number, nv: readonly NameValue[]): void {
+    if (this.wait !== null && this.held(() => this.submitSynReply(flags, streamId, nv))) return;
     checkedFlags(flags);
     this.submitReplyLike(SYN_REPLY, flags & CTRL_FLAG_FIN, streamId, nv, null);
   }
 
   submitHeaders(flags: number, streamId: number, nv: readonly NameValue[]): void {
+    if (this.wait !== null && this.held(() => this.submitHeaders(flags, streamId, nv))) return;
     checkedFlags(flags);
     this.submitReplyLike(HEADERS, flags & CTRL_FLAG_FIN, streamId, nv, null);
   }
 
   submitData(streamId: number, flags: number, data: DataSource): void {
+    if (this.wait !== null && this.held(() => this.submitData(streamId, flags, data))) return;
     checkedFlags(flags);
     if (data === null || typeof data !== 'object' || typeof data.read !== 'function') {
       throw new InvalidArgumentError('submitData needs a data provider');
@@ -314,11 +430,13 @@ export class SessionMachine {
   }
 
   submitRstStream(streamId: number, statusCode: number): void {
+    if (this.wait !== null && this.held(() => this.submitRstStream(streamId, statusCode))) return;
     this.core.addRstStream(checkedStreamId(streamId, 'streamId'), checkedUint32(statusCode, 'statusCode'));
   }
 
   /** Queues a PING with the next id of our parity (clients odd, servers even), wrapping past 2^31-1. */
   submitPing(): void {
+    if (this.wait !== null && this.held(() => this.submitPing())) return;
     const s = this.core;
     if (s.nextUniqueId > MAX_31BIT) s.nextUniqueId = s.isServer ? 2 : 1;
     const id = s.nextUniqueId;
@@ -328,6 +446,7 @@ export class SessionMachine {
 
   /** Queues GOAWAY naming the highest stream id the peer has opened so far. */
   submitGoaway(statusCode: number): void {
+    if (this.wait !== null && this.held(() => this.submitGoaway(statusCode))) return;
     this.core.addGoaway(this.core.lastRecvStreamId, checkedUint32(statusCode, 'statusCode'));
   }
 
@@ -339,6 +458,7 @@ export class SessionMachine {
    * INITIAL_WINDOW_SIZE sets the automatic WINDOW_UPDATE threshold.
    */
   submitSettings(flags: number, iv: readonly SettingsEntry[]): void {
+    if (this.wait !== null && this.held(() => this.submitSettings(flags, iv))) return;
     checkedFlags(flags);
     if (!Array.isArray(iv)) throw new InvalidArgumentError('iv must be an array of [settingsId, flags, value]');
     const seen = new Set<number>();
@@ -373,6 +493,7 @@ export class SessionMachine {
    * does not exist.
    */
   submitWindowUpdate(streamId: number, deltaWindowSize: number): void {
+    if (this.wait !== null && this.held(() => this.submitWindowUpdate(streamId, deltaWindowSize))) return;
     const s = this.core;
     checkedStreamId(streamId, 'streamId', true);
     if (!this.facts.streamFlowControl && this.facts.wireVersion === 3) {
@@ -483,3 +604,7 @@ function checkedUint32(value: number, name: string): number {
 }
 
 export type { SessionConfig };
+
+function isDeferring(codec: HeaderCodec | DeferringHeaderCodec): codec is DeferringHeaderCodec {
+  return (codec as Partial<DeferringHeaderCodec>).deferring === true;
+}

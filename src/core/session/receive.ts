@@ -44,7 +44,7 @@ import type {
   SynStreamRecord,
   WindowUpdateRecord,
 } from '../frame/types.js';
-import type { HeaderBlockDecoder } from '../header-codec.js';
+import type { HeaderBlockDecoder, HeaderBlockResult } from '../header-codec.js';
 import { mapNamesFrom2 } from '../headers/nv.js';
 import { MAX_31BIT } from '../wire.js';
 import { GOAWAY_RECV, GOAWAY_SEND, SessionCore } from './core.js';
@@ -64,8 +64,11 @@ export class Receiver implements FrameSink {
 
   constructor(
     private readonly s: SessionCore,
-    /** The session's receive-side header codec, fed the blocks the decoder reports. */
-    private readonly headers: HeaderBlockDecoder,
+    /**
+     * The session's receive-side header codec, fed the blocks the decoder
+     * reports; null with a deferring codec, which codec-wait.ts feeds.
+     */
+    private readonly headers: HeaderBlockDecoder | null,
   ) {}
 
   onControlFrame(frame: ControlFrameRecord): void {
@@ -98,15 +101,19 @@ export class Receiver implements FrameSink {
   // ---- header blocks: the decoder reports the bytes, the codec decodes them ----
 
   onHeaderBlockBegin(): void {
-    this.headers.begin();
+    this.headers!.begin();
   }
 
   onHeaderBlockChunk(chunk: Uint8Array): void {
-    this.headers.push(chunk);
+    this.headers!.push(chunk);
   }
 
   onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array, fixedLength: number): void {
-    const result = this.headers.end();
+    this.finishHeaderBlock(frame, framingError, this.headers!.end(), head, fixed, fixedLength);
+  }
+
+  /** A header frame with its block decoded (a deferring codec's result comes later, codec-wait.ts). */
+  finishHeaderBlock(frame: HeaderFrameRecord, framingError: number, result: HeaderBlockResult, head: Uint8Array, fixed: Uint8Array, fixedLength: number): void {
     const error = headerFrameVerdict(framingError, result);
     if (error === 0 && result.ok) {
       frame.nv = result.nv;

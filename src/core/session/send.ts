@@ -65,17 +65,30 @@ export class Sender {
   private continued: OutboundDataItem | null = null;
   /** Items whose source gave no bytes and no EOF: retried on the next pass, so a pass never spins. */
   private yielded: OutboundDataItem[] = [];
+  /**
+   * A header frame whose block a deferring codec is compressing: the pass
+   * stops there and takes it up again, first, once the codec has answered.
+   */
+  private awaiting: OutboundCtrlItem | null = null;
 
   constructor(
     private readonly s: SessionCore,
     private readonly headers: HeaderBlockEncoder,
     private readonly dataChunkSize: number,
+    /** With a deferring codec: says whether encode()'s null meant "not yet" rather than "too large". */
+    private readonly deferral: { readonly deferred: boolean } | null = null,
   ) {}
+
+  /** True while a header frame waits for a deferring codec's answer. */
+  get awaitingCodec(): boolean {
+    return this.awaiting !== null;
+  }
 
   /** True when a call to next() could produce a frame. */
   get hasPending(): boolean {
     const s = this.s;
     return (
+      this.awaiting !== null ||
       this.continued !== null ||
       this.yielded.length > 0 ||
       s.queue.hasMain ||
@@ -94,16 +107,23 @@ export class Sender {
     const s = this.s;
     for (;;) {
       let item: OutboundItem | undefined;
-      if (this.continued !== null) {
-        item = this.continued;
-        this.continued = null;
+      if (this.awaiting !== null) {
+        // Taken up again where the pass stopped (its state has not moved since).
+        item = this.awaiting;
+        this.awaiting = null;
       } else {
-        item = s.queue.pop(s.outgoingStreamsAtMax);
+        if (this.continued !== null) {
+          item = this.continued;
+          this.continued = null;
+        } else {
+          item = s.queue.pop(s.outgoingStreamsAtMax);
+        }
+        if (item === undefined) return null;
+        if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) s.pendingSynStreams--;
       }
-      if (item === undefined) return null;
-      if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) s.pendingSynStreams--;
       const frame = item.kind === ITEM_CTRL ? this.prepareControl(item) : this.prepareData(item);
       if (frame !== null) return frame;
+      if (this.awaiting !== null) return null;
     }
   }
 
@@ -134,6 +154,11 @@ export class Sender {
     if (bytes === null) {
       // Refused for size before anything was compressed: the stream id stays unused.
       if (frame.type === SYN_STREAM) frame.streamId = 0;
+      if (this.deferral?.deferred) {
+        // Not refused: compressing elsewhere. Nothing has changed yet.
+        this.awaiting = item;
+        return null;
+      }
       s.emit(notSent(item, ERR_FRAME_TOO_LARGE));
       return null;
     }
