@@ -41,6 +41,8 @@ import { SpdyError, goawayError } from './errors.js';
 import { fromNv } from './headers.js';
 import type { SpdyProtocol } from './alpn.js';
 import type { SpdyStream, StreamOwner } from './stream.js';
+import { PooledHeaderCodec } from '../workers/pooled-codec.js';
+import type { ZlibPool } from '../workers/zlib-pool.js';
 
 /** Options every session takes. */
 export interface SessionOptions {
@@ -94,6 +96,13 @@ export interface SessionOptions {
    * fields are views valid only during the call.
    */
   trace?: (event: SessionEvent, session: SpdySession) => void;
+  /**
+   * Compress and decompress this session's header blocks in a worker of
+   * this zlib pool instead of in-thread (src/workers/pooled-codec.ts). Off
+   * by default: on the machines measured the in-thread codec was faster
+   * at every load (BENCHMARKS.md, "Header compression in the pool").
+   */
+  headerCompressionPool?: ZlibPool;
 }
 
 export const DEFAULT_WINDOW = 1 << 20;
@@ -124,6 +133,8 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
   destroyed = false;
 
   protected machine: SessionMachine | null = null;
+  /** This session's header codec when it runs in the zlib pool. */
+  private pooledCodec: PooledHeaderCodec | null = null;
   protected driver: Driver | null = null;
   protected readonly streams = new Map<number, SpdyStream>();
   /** The peer's GOAWAY, once received. */
@@ -249,8 +260,19 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
     this.version = version;
     this.protocol = protocol;
     this.socket = socket;
+    const pooled =
+      o.headerCompressionPool === undefined
+        ? null
+        : new PooledHeaderCodec(o.headerCompressionPool, {
+            version,
+            side: this.side,
+            encoding: config.headerEncoding,
+            maxInflatedSize: config.maxControlFrameLength,
+          });
+    if (pooled !== null) config.headerCodec = pooled;
     const machine = new SessionMachine(this.side, version, (event) => this.onEvent(event), config);
     this.machine = machine;
+    if (pooled !== null) this.drivePooledCodec(pooled, machine);
     this.driver = new Driver(
       socket,
       machine,
@@ -296,6 +318,24 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
 
   protected flush(): void {
     this.driver?.flushSoon();
+  }
+
+  /** The pooled codec's answers are the session's explicit input; its failure ends the session. */
+  private drivePooledCodec(codec: PooledHeaderCodec, machine: SessionMachine): void {
+    this.pooledCodec = codec;
+    codec.onAnswer = () => {
+      if (this.destroyed || this.machine !== machine) return;
+      try {
+        machine.resumeHeaderBlocks();
+      } catch (error) {
+        this.destroy(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      this.flush();
+    };
+    codec.onError = (error) => {
+      this.destroy(new SpdyError('ERR_SPDY_CONNECTION_LOST', `the header codec's worker failed: ${error.message}`, { cause: error }));
+    };
   }
 
   /** The peer opened a stream (server: a request; client: a push). */
@@ -505,6 +545,7 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
   protected finish(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.pooledCodec?.close();
     this.closing = true;
     const error = this.error;
     for (const stream of this.streams.values()) stream.sessionClosed(CANCEL, this.connectionLostError());

@@ -284,6 +284,8 @@ export class SessionMachine {
   wantRead(): boolean {
     const s = this.core;
     if (s.isTerminated) return false;
+    // Waiting for a deferring codec, the session cannot tell yet: it reads on.
+    if (this.wait !== null && this.wait.holding) return true;
     return s.goawayFlags === 0 || s.streams.size > 0;
   }
 
