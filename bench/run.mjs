@@ -1,13 +1,14 @@
 // `npm run bench`: ours against spdy-transport and the zlib floor in
 // memory, then over real sockets on 127.0.0.1 ours against the `spdy`
 // server with a spdy-transport client and against node:http2, all in one
-// run, alternated run by run; then the proxy workload P (bench/proxy/). Every measurement runs in its own child
+// run, alternated run by run; then the proxy workload P (bench/proxy/) and the zlib pool workloads Z
+// (bench/pool/: H, G, T). Every measurement runs in its own child
 // process (bench/measure.mjs, with --expose-gc), so no run inherits another's
 // heap; a socket measurement (bench/socket/measure.mjs) forks its server
 // into a process of its own. Prints two Markdown tables of medians with
 // min–max: in memory, and over sockets.
 //
-//   node bench/run.mjs [--quick] [--runs N] [--only W1,W3r,S1,P] [--json FILE]
+//   node bench/run.mjs [--quick] [--runs N] [--only W1,W3r,S1,P,Z] [--json FILE]
 //
 // Full mode: every workload at its full size, 3 runs (the issue's minimum
 // for a median): about 15 minutes on a 2-core machine in memory, nearly all
@@ -27,6 +28,7 @@ import { STACK_LABELS, STACK_NAMES } from './socket/stacks/index.mjs';
 import { SOCKET_WORKLOADS } from './socket/workloads.mjs';
 import { TARGETS, WORKLOADS } from './workloads/index.mjs';
 import { runProxyWorkload } from './proxy/index.mjs';
+import { runPoolWorkload } from './pool/index.mjs';
 
 const FULL_RUNS = 3;
 const QUICK_RUNS = 1;
@@ -140,8 +142,8 @@ function main() {
   const workloads = selected(WORKLOADS);
   const socketWorkloads = selected(SOCKET_WORKLOADS);
   if (workloads.length === 0 && socketWorkloads.length === 0) {
-    if (args.only.includes('P')) return args;
-    throw new Error(`--only matched no workload (have: ${[...WORKLOADS, ...SOCKET_WORKLOADS].map((w) => w.name).join(', ')}, P)`);
+    if (args.only.includes('P') || args.only.includes('Z')) return args;
+    throw new Error(`--only matched no workload (have: ${[...WORKLOADS, ...SOCKET_WORKLOADS].map((w) => w.name).join(', ')}, P, Z)`);
   }
   const warmUpMs = args.quick ? QUICK_WARMUP_MS : FULL_WARMUP_MS;
   const plan = { workloads, versions: VERSIONS };
@@ -209,3 +211,4 @@ function main() {
 
 const args = main();
 if (args.only === null || args.only.includes('P')) await runProxyWorkload(args);
+if (args.only === null || args.only.includes('Z')) await runPoolWorkload(args);

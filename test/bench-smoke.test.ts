@@ -88,6 +88,26 @@ interface ProxyRow {
   runs: number;
 }
 
+interface Summary {
+  median: number;
+  min: number;
+  max: number;
+}
+interface PoolRow {
+  workload: string;
+  mode: string;
+  concurrency: number;
+  rate: Summary | null;
+  p50Ms: Summary | null;
+  p99Ms: Summary | null;
+  mainCpuUs: Summary | null;
+  processCpuUs: Summary | null;
+  runs: number;
+}
+
+/** The zlib pool workloads (bench/pool/) and the modes each compares. */
+const POOL_MODES: Record<string, string[]> = { H: ['in-thread', 'pool'], G: ['in-thread', 'pool', 'node:zlib'], T: ['in-thread', 'pool', 'node:zlib'] };
+
 /** P's variants: the ones every machine runs, and nghttpx's pair where it is installed. */
 const PROXY_VARIANTS = ['direct', 'spdyproxy', 'http-proxy'];
 const NGHTTPX_VARIANTS = ['direct (h2load)', 'nghttpx'];
@@ -99,6 +119,7 @@ describe('npm run bench -- --quick', () => {
   let rows: Row[] = [];
   let socketRows: SocketRow[] = [];
   let proxyRows: ProxyRow[] = [];
+  let poolRows: PoolRow[] = [];
   let stdout = '';
 
   beforeAll(async () => {
@@ -110,7 +131,7 @@ describe('npm run bench -- --quick', () => {
     // A few minutes on an idle 2-core machine, several times that on a shared one.
     const result = await run(process.execPath, ['bench/run.mjs', '--quick', '--json', jsonFile], {
       cwd: root,
-      timeout: 520_000,
+      timeout: 600_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     stdout = result.stdout;
@@ -118,7 +139,8 @@ describe('npm run bench -- --quick', () => {
     rows = all.filter((r): r is Row => r.transport === undefined);
     socketRows = all.filter((r): r is SocketRow => r.transport !== undefined);
     proxyRows = JSON.parse(readFileSync(join(dir, 'bench.proxy.json'), 'utf8')) as ProxyRow[];
-  }, 550_000);
+    poolRows = JSON.parse(readFileSync(join(dir, 'bench.pool.json'), 'utf8')) as PoolRow[];
+  }, 650_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -200,6 +222,21 @@ describe('npm run bench -- --quick', () => {
     }
     expect(stdout).toContain('| spdyproxy |');
     if (!withNghttpx) expect(stdout).toContain('nghttpx skipped');
+  });
+
+  it('reports the zlib pool workloads: each mode with its rate, latency and CPU per item', () => {
+    for (const [workload, modes] of Object.entries(POOL_MODES)) {
+      const rows = poolRows.filter((r) => r.workload === workload);
+      expect(rows.length, workload).toBeGreaterThan(0);
+      expect([...new Set(rows.map((r) => r.mode))].sort(), workload).toEqual([...modes].sort());
+      for (const row of rows) {
+        const label = `${workload} ${row.concurrency} ${row.mode}`;
+        expect(row.runs, label).toBeGreaterThanOrEqual(1);
+        expect(positive(row.rate?.median) && positive(row.p50Ms?.median) && positive(row.p99Ms?.median), `${label} rate and latency`).toBe(true);
+        expect(positive(row.processCpuUs?.median), `${label} CPU`).toBe(true);
+      }
+    }
+    expect(stdout).toContain('zlib pool workloads');
   });
 
   it('prints both tables with every workload and the peer patch note', () => {

@@ -43,6 +43,11 @@ export type {
   HeaderBlockResult,
   HeaderEncoding,
   PreparedHeaderBlock,
+  DeferringHeaderCodec,
+  DeferringHeaderBlockEncoder,
+  DeferringHeaderBlockDecoder,
+  HeaderBlockPending,
 } from './header-codec.js';
+export { HEADER_BLOCK_PENDING } from './header-codec.js';
 export { createHeaderCodec } from './headers/spdy-codec.js';
 export type { HeaderCodecOptions } from './headers/spdy-codec.js';

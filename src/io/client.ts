@@ -13,10 +13,9 @@ import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { CANCEL, CLIENT, CTRL_FLAG_FIN, ERR_STREAM_ID_NOT_AVAILABLE, INTERNAL_ERROR, PROTO_SPDY2, SpdylayError } from '../core/index.js';
 import { BodyCodingError } from '../workers/body-codec.js';
-import { createBodyCoder } from '../workers/content-coding.js';
-import type { ContentCodingOptions, StreamingBodyCoder } from '../workers/content-coding.js';
-import { declaredLength, resolveDecompression, responseCoding } from './content-coding.js';
-import type { DecompressionOptions } from './content-coding.js';
+import type { StreamingBodyCoder } from '../workers/content-coding.js';
+import { bodyCoderFor, declaredLength, resolveDecompression, responseCoding } from './content-coding.js';
+import type { DecompressionOptions, ResolvedCoding } from './content-coding.js';
 import { checkedProtocols, versionOfNegotiated, versionOfProtocol } from './alpn.js';
 import type { SpdyProtocol } from './alpn.js';
 import { SpdyError } from './errors.js';
@@ -74,8 +73,8 @@ export interface RequestOptions {
    * the request says `accept-encoding: gzip, deflate` unless it names its
    * own. A corrupt or truncated body fails the stream with ERR_SPDY_GZIP
    * and resets it with INTERNAL_ERROR; the session goes on. An options
-   * object picks a zlib pool for large bodies. Default: the session's
-   * `decompress`.
+   * object picks the engine (node:zlib by default, or the zlib pool).
+   * Default: the session's `decompress`.
    */
   decompress?: boolean | DecompressionOptions;
 }
@@ -101,7 +100,7 @@ export class ClientStream extends SpdyStream {
     owner: StreamOwner,
     readonly requestHeaders: Array<[string, string]>,
     /** @internal How to decode a coded response; null: delivered as received. */
-    private readonly decompression: ContentCodingOptions | null = null,
+    private readonly decompression: ResolvedCoding | null = null,
   ) {
     super(owner);
   }
@@ -111,7 +110,7 @@ export class ClientStream extends SpdyStream {
     this.clearReplyTimer();
     const coding = this.decompression === null ? null : responseCoding(nv);
     if (coding !== null) {
-      this.decoder = createBodyCoder(coding, 'decode', this.decompression!, declaredLength(nv));
+      this.decoder = bodyCoderFor(coding, 'decode', this.decompression!, declaredLength(nv));
       this.once('close', () => this.decoder?.abort());
     }
     this.rawHeaders = nv;
@@ -153,7 +152,7 @@ export class ClientStream extends SpdyStream {
       this.deliver(out, received);
       if (final) super.receiveEnd();
     };
-    if (!decoder.pooled) {
+    if (!decoder.offThread) {
       let out: Uint8Array;
       try {
         out = decoder.push(data, final) as Uint8Array;
@@ -241,7 +240,7 @@ export class ClientSession extends SpdySession {
     if (options.signal?.aborted) {
       throw new SpdyError('ERR_SPDY_ABORTED', 'the request was aborted before it started', { cause: options.signal.reason });
     }
-    let decompression: ContentCodingOptions | null;
+    let decompression: ResolvedCoding | null;
     try {
       decompression = resolveDecompression(options.decompress ?? this.connectOptions.decompress);
     } catch (error) {

@@ -5,10 +5,20 @@
  */
 import type { NameValue } from '../core/index.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import type { BodyCoding } from '../workers/body-codec.js';
-import { checkedThreshold, isCompressibleType, negotiateCoding } from '../workers/content-coding.js';
-import type { ContentCodingOptions } from '../workers/content-coding.js';
+import { DEFAULT_BODY_LEVEL, checkedLevel } from '../workers/body-codec.js';
+import type { BodyCoding, CodingDirection } from '../workers/body-codec.js';
+import { checkedThreshold, createBodyCoder, isCompressibleType, negotiateCoding } from '../workers/content-coding.js';
+import type { ContentCodingOptions, StreamingBodyCoder } from '../workers/content-coding.js';
 import { sharedZlibPool, type ZlibPool } from '../workers/zlib-pool.js';
+import { NativeBodyCoder } from './native-coding.js';
+
+/**
+ * Where bodies are coded: 'native' is Node's zlib (node:zlib streams, on
+ * libuv's threadpool), 'pool' the zlib worker pool for bodies declaring at
+ * least poolThreshold bytes and pako in-thread for the rest, 'in-thread'
+ * pako on the main thread always.
+ */
+export type CodingEngine = 'native' | 'pool' | 'in-thread';
 
 export interface CompressionOptions {
   /**
@@ -20,28 +30,50 @@ export interface CompressionOptions {
   minLength?: number;
   /** Compression level 0..9 (default 6). */
   level?: number;
-  /**
-   * The zlib pool for large bodies (default: the program's shared pool,
-   * started on first use); null codes every body in-thread.
-   */
-  pool?: ZlibPool | null;
-  /** Bodies declaring at least this many bytes go to the pool (default DEFAULT_POOL_THRESHOLD). */
+  /** Where bodies are compressed (default 'native': the benchmark's choice on Node). */
+  engine?: CodingEngine;
+  /** engine 'pool': the zlib pool (default: the program's shared pool, started on first use). */
+  pool?: ZlibPool;
+  /** engine 'pool': bodies declaring at least this many bytes go to the pool (default DEFAULT_POOL_THRESHOLD). */
   poolThreshold?: number;
 }
 
 export interface DecompressionOptions {
-  /** The zlib pool for large bodies; none (default): decoded in-thread. */
-  pool?: ZlibPool | null;
-  /** Bodies declaring at least this many bytes go to the pool (default DEFAULT_POOL_THRESHOLD). */
+  /** Where bodies are decoded (default 'native'). */
+  engine?: CodingEngine;
+  /** engine 'pool': the zlib pool (default: the program's shared pool). */
+  pool?: ZlibPool;
+  /** engine 'pool': bodies declaring at least this many bytes go to the pool (default DEFAULT_POOL_THRESHOLD). */
   poolThreshold?: number;
 }
 
 export const DEFAULT_MIN_COMPRESS_LENGTH = 1024;
 
+/** How bodies are coded, checked once. */
+export interface ResolvedCoding {
+  readonly engine: CodingEngine;
+  readonly options: ContentCodingOptions;
+}
+
 /** A server's compression settings, checked once. */
-export interface ResolvedCompression {
+export interface ResolvedCompression extends ResolvedCoding {
   readonly minLength: number;
-  readonly coding: ContentCodingOptions;
+}
+
+function resolveCoding(o: CompressionOptions | DecompressionOptions, level: number | undefined, what: string): ResolvedCoding {
+  const engine = o.engine ?? 'native';
+  if (engine !== 'native' && engine !== 'pool' && engine !== 'in-thread') {
+    throw new InvalidArgumentError(`${what}.engine must be 'native', 'pool' or 'in-thread', got ${String(engine)}`);
+  }
+  if (o.poolThreshold !== undefined) checkedThreshold(o.poolThreshold, `${what}.poolThreshold`);
+  if (level !== undefined) checkedLevel(level);
+  const options: ContentCodingOptions = { level, poolThreshold: o.poolThreshold };
+  // The shared pool is started only when a body first needs it.
+  Object.defineProperty(options, 'pool', {
+    enumerable: true,
+    get: () => (engine !== 'pool' ? null : (o.pool ?? sharedZlibPool())),
+  });
+  return { engine, options };
 }
 
 export function resolveCompression(option: boolean | CompressionOptions | undefined): ResolvedCompression | null {
@@ -51,20 +83,23 @@ export function resolveCompression(option: boolean | CompressionOptions | undefi
     throw new InvalidArgumentError(`compression must be a boolean or an options object, got ${String(option)}`);
   }
   const minLength = checkedThreshold(o.minLength ?? DEFAULT_MIN_COMPRESS_LENGTH, 'compression.minLength');
-  const coding: ContentCodingOptions = { level: o.level, poolThreshold: o.poolThreshold };
-  // The shared pool is started only when a body first needs it.
-  Object.defineProperty(coding, 'pool', { enumerable: true, get: () => (o.pool === undefined ? sharedZlibPool() : o.pool) });
-  return { minLength, coding };
+  return { minLength, ...resolveCoding(o, o.level, 'compression') };
 }
 
-export function resolveDecompression(option: boolean | DecompressionOptions | undefined): ContentCodingOptions | null {
+export function resolveDecompression(option: boolean | DecompressionOptions | undefined): ResolvedCoding | null {
   if (option === undefined || option === false) return null;
   const o: DecompressionOptions = option === true ? {} : option;
   if (typeof o !== 'object' || o === null) {
     throw new InvalidArgumentError(`decompress must be a boolean or an options object, got ${String(option)}`);
   }
-  if (o.poolThreshold !== undefined) checkedThreshold(o.poolThreshold);
-  return { pool: o.pool ?? null, poolThreshold: o.poolThreshold };
+  return resolveCoding(o, undefined, 'decompress');
+}
+
+/** A coder for one body, on the engine chosen; `declaredLength` when the body's size is known. */
+export function bodyCoderFor(coding: BodyCoding, direction: CodingDirection, resolved: ResolvedCoding, declaredLength: number | undefined): StreamingBodyCoder {
+  if (resolved.engine === 'native') return new NativeBodyCoder(coding, direction, resolved.options.level ?? DEFAULT_BODY_LEVEL);
+  if (resolved.engine === 'in-thread') return createBodyCoder(coding, direction, { ...resolved.options, pool: null });
+  return createBodyCoder(coding, direction, resolved.options, declaredLength);
 }
 
 /** What a response will be coded with, and its length as declared. */

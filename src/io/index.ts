@@ -16,6 +16,8 @@ export { SpdyStream } from './stream.js';
 export { request } from './fetch.js';
 export type { FetchOptions, FetchResponse } from './fetch.js';
 export { SpdyError } from './errors.js';
+export { DEFAULT_MIN_COMPRESS_LENGTH } from './content-coding.js';
+export type { CompressionOptions, DecompressionOptions } from './content-coding.js';
 export type { SpdyErrorCode } from './errors.js';
 export type { IncomingHeaders, OutgoingHeaders } from './headers.js';
 export { SPDY_PROTOCOLS } from './alpn.js';

@@ -21,9 +21,8 @@ import { fromNv, toNv } from './headers.js';
 import type { IncomingHeaders, OutgoingHeaders } from './headers.js';
 import { SpdySession } from './session.js';
 import type { SessionOptions, SynStreamRecord } from './session.js';
-import { createBodyCoder } from '../workers/content-coding.js';
 import type { StreamingBodyCoder } from '../workers/content-coding.js';
-import { chooseCoding, codedResponseNv, resolveCompression } from './content-coding.js';
+import { bodyCoderFor, chooseCoding, codedResponseNv, resolveCompression } from './content-coding.js';
 import type { CompressionOptions, ResolvedCompression } from './content-coding.js';
 import { statusLine } from './static/http-status.js';
 import { SpdyStream } from './stream.js';
@@ -104,7 +103,7 @@ export class ServerStream extends SpdyStream {
     if (compression === null) return nv;
     const choice = chooseCoding(this.rawHeaders, nv, compression);
     if (choice === null) return nv;
-    this.encoder = createBodyCoder(choice.coding, 'encode', compression.coding, choice.declaredLength);
+    this.encoder = bodyCoderFor(choice.coding, 'encode', compression, choice.declaredLength);
     this.once('close', () => this.encoder?.abort());
     return codedResponseNv(nv, choice.coding);
   }

@@ -33,8 +33,8 @@ export interface ContentCodingOptions {
 
 /** One body's coder, wherever it runs: push the chunks in order, the last with `final`. */
 export interface StreamingBodyCoder {
-  /** True when the body is coded in the pool. */
-  readonly pooled: boolean;
+  /** True when the body is coded off the calling thread (the pool; Node's zlib): push then answers with a promise. */
+  readonly offThread: boolean;
   /** The coded bytes ready so far (maybe none); rejects with BodyCodingError for corrupt or truncated input. */
   push(chunk: Uint8Array, final: boolean): Uint8Array | Promise<Uint8Array>;
   /** Drops the coder's state (a body abandoned half way). */
@@ -71,7 +71,7 @@ export function createBodyCoder(
 }
 
 class InThreadBodyCoder implements StreamingBodyCoder {
-  readonly pooled = false;
+  readonly offThread = false;
   constructor(private readonly coder: BodyCoder) {}
 
   push(chunk: Uint8Array, final: boolean): Uint8Array {
@@ -82,7 +82,7 @@ class InThreadBodyCoder implements StreamingBodyCoder {
 }
 
 class PooledBodyCoder implements StreamingBodyCoder {
-  readonly pooled = true;
+  readonly offThread = true;
   private readonly id = newWorkerStateId();
   private ended = false;
 

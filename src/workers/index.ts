@@ -19,3 +19,4 @@ export {
   negotiateCoding,
 } from './content-coding.js';
 export type { ContentCodingOptions, StreamingBodyCoder } from './content-coding.js';
+export { PooledHeaderCodec, createPooledHeaderCodec } from './pooled-codec.js';

@@ -85,10 +85,12 @@ export function nodeSpawner(url: URL): WorkerSpawner {
   const Worker = builtin<{ Worker: NodeWorkerConstructor }>('node:worker_threads')?.Worker;
   if (Worker === undefined) throw new Error('node:worker_threads is not available here');
   return () => {
-    // The worker gets the process's flags except those that only make sense
-    // for the main entry (--input-type refuses a file entry).
-    const execArgv = nodeExecArgv().filter((flag) => !flag.startsWith('--input-type'));
-    const worker = new Worker(url, { execArgv });
+    // A worker inherits the process's flags, but --input-type (a program
+    // given as text) refuses a file entry: then it gets none. (Passing a
+    // filtered list instead would fail on per-process flags such as
+    // --expose-gc, which only inheritance accepts.)
+    const inheritable = !nodeExecArgv().some((flag) => flag.startsWith('--input-type'));
+    const worker = new Worker(url, inheritable ? {} : { execArgv: [] });
     let terminated = false;
     let listener: ((reason: Error) => void) | null = null;
     let reported = false;

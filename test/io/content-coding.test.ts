@@ -40,7 +40,7 @@ describe('content coding between our client and server', () => {
   });
 
   /** A server answering by path; `compression` as createServer takes it. */
-  async function serve(compression: unknown = { pool, poolThreshold: 256 * 1024 }): Promise<Listening> {
+  async function serve(compression: unknown = { engine: 'pool', pool, poolThreshold: 256 * 1024 }): Promise<Listening> {
     up = await listen(
       transport,
       undefined,
@@ -110,6 +110,19 @@ describe('content coding between our client and server', () => {
     lane.mockRestore();
   });
 
+  it("compresses with Node's zlib by default, and decodes with it", async () => {
+    await serve(true);
+    session = connect(up!.url, { ...up!.connectOptions, decompress: true });
+    const lane = vi.spyOn(pool, 'lane');
+    for (const path of ['/text', '/large', '/unsized']) {
+      const res = await get(path);
+      expect(res.headers['content-encoding'], path).toBe('gzip');
+      expect(res.body.equals(path === '/large' ? large : text), path).toBe(true);
+    }
+    expect(lane).not.toHaveBeenCalled();
+    lane.mockRestore();
+  });
+
   it('compresses a body declared past the pool threshold in the pool', async () => {
     await serve();
     session = connect(up!.url, { ...up!.connectOptions, decompress: true });
@@ -133,7 +146,7 @@ describe('content coding between our client and server', () => {
   it('uses deflate when that is all the client accepts', async () => {
     await serve();
     session = connect(up!.url, up!.connectOptions);
-    const res = await get('/text', { headers: { 'accept-encoding': 'deflate, gzip;q=0' }, decompress: { pool: null } });
+    const res = await get('/text', { headers: { 'accept-encoding': 'deflate, gzip;q=0' }, decompress: { engine: 'in-thread' } });
     expect(res.headers['content-encoding']).toBe('deflate');
     expect(res.body.equals(text)).toBe(true);
   });
@@ -156,7 +169,7 @@ describe('content coding between our client and server', () => {
     await serve(false);
     session = connect(up!.url, up!.connectOptions);
     const lane = vi.spyOn(pool, 'lane');
-    const res = await get('/pregzipped', { decompress: { pool, poolThreshold: 1024 } });
+    const res = await get('/pregzipped', { decompress: { engine: 'pool', pool, poolThreshold: 1024 } });
     expect(res.body.equals(large)).toBe(true);
     expect(lane).toHaveBeenCalledTimes(1);
     lane.mockRestore();
@@ -192,12 +205,13 @@ describe('content coding between our client and server', () => {
 
   it('refuses a bad compression option when the server is made', async () => {
     await expect(listen(transport, undefined, { compression: { minLength: -1 } } as never)).rejects.toThrow(/minLength/);
+    await expect(listen(transport, undefined, { compression: { engine: 'brotli' } } as never)).rejects.toThrow(/engine/);
   });
 });
 
 describe('streaming', () => {
   it('codes as it goes: the client decodes the first part before the server writes the rest', async () => {
-    const up = await listen(transport, undefined, { compression: { pool: null } } as never);
+    const up = await listen(transport, undefined, { compression: { engine: 'in-thread' } } as never);
     // Letters at random: text that compresses, but not to nothing, so zlib
     // has output long before the end.
     const part = Buffer.from(Array.from({ length: 1 << 20 }, () => 0x61 + Math.floor(Math.random() * 26)));

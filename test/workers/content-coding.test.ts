@@ -78,8 +78,8 @@ describe('BodyCoder', () => {
   });
 
   it('codes in-thread without a pool, or below the threshold', () => {
-    expect(createBodyCoder('gzip', 'encode', {}, 10 << 20).pooled).toBe(false);
-    expect(createBodyCoder('gzip', 'encode', { pool: null, poolThreshold: 0 }, 1).pooled).toBe(false);
+    expect(createBodyCoder('gzip', 'encode', {}, 10 << 20).offThread).toBe(false);
+    expect(createBodyCoder('gzip', 'encode', { pool: null, poolThreshold: 0 }, 1).offThread).toBe(false);
   });
 });
 
