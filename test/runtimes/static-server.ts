@@ -36,6 +36,13 @@ export class StaticServer {
   private constructor(
     private readonly root: string,
     private readonly prefixes: string[],
+    /**
+     * Bare module names and the paths they resolve to, written into the
+     * JavaScript served, as a bundler resolves them: Chromium applies a
+     * page's import map to the page's modules only, not to a Web Worker's.
+     * Empty (the default): files go out exactly as they are on disk.
+     */
+    private readonly bareSpecifiers: Record<string, string> = {},
   ) {
     this.server = createServer((request, response) => {
       const answered = this.answer(request.method ?? '', request.url ?? '/').catch(() => BAD_REQUEST);
@@ -47,8 +54,8 @@ export class StaticServer {
   }
 
   /** Serves `root`'s files whose paths start with one of `prefixes` (e.g. '/dist/core/'). */
-  static async start(root: string, prefixes: string[]): Promise<StaticServer> {
-    const server = new StaticServer(root, prefixes);
+  static async start(root: string, prefixes: string[], bareSpecifiers: Record<string, string> = {}): Promise<StaticServer> {
+    const server = new StaticServer(root, prefixes, bareSpecifiers);
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
       server.server.listen(0, '127.0.0.1', resolve);
@@ -66,6 +73,14 @@ export class StaticServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  private resolveBare(path: string, body: Buffer): Buffer | string {
+    const names = Object.keys(this.bareSpecifiers);
+    if (names.length === 0 || !(path.endsWith('.js') || path.endsWith('.mjs'))) return body;
+    return String(body).replace(/(from |import\()'([^'./][^']*)'/g, (whole, lead: string, name: string) =>
+      name in this.bareSpecifiers ? `${lead}'${this.bareSpecifiers[name]}'` : whole,
+    );
+  }
+
   private async answer(method: string, url: string): Promise<Answer> {
     const path = normalize(decodeURIComponent(new URL(url, 'http://127.0.0.1').pathname));
     const type = CONTENT_TYPES[extname(path)];
@@ -74,7 +89,7 @@ export class StaticServer {
       try {
         const body = await readFile(join(this.root, path));
         this.served.push(path);
-        return { status: 200, type, body };
+        return { status: 200, type, body: this.resolveBare(path, body) };
       } catch {
         // Falls through to 404.
       }
