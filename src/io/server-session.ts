@@ -36,8 +36,8 @@ export interface ServerSessionOptions extends SessionOptions {
    * false): respond() then sets content-encoding and vary, drops
    * content-length, and codes what is written, as a stream. Not for
    * already compressed types, bodies declared shorter than `minLength`,
-   * HEAD, or statuses without a body. Large bodies are coded in the zlib
-   * pool (docs/node.md, "Content coding").
+   * HEAD, or statuses without a body. Coded with Node's zlib unless
+   * `engine` says otherwise (docs/node.md, "Content coding").
    */
   compression?: boolean | CompressionOptions;
 }
