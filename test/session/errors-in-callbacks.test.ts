@@ -87,8 +87,16 @@ describe('while receiving', () => {
       'request-recv 1',
     ]);
     expect(describeStream(h, 1)).toBe('OPENING,RD');
-    // The window was charged for the whole frame although every chunk callback threw.
-    expect(h.stream(1)!.recvBudget).toBe(65_536 - 20_000);
+    // The window is charged for the whole frame although every chunk callback
+    // throws: on a stream that stays open, 65536 - 20000 bytes are left.
+    h.recv(h.peer.synStream({ streamId: 3 }));
+    const open = h.peer.data(3, 0, 20_000);
+    expect(() => h.session.memRecv(open.subarray(0, 10_000))).toThrow('chunk');
+    expect(() => h.session.memRecv(open.subarray(10_000))).toThrow('chunk');
+    expect(() => h.recv(h.peer.data(3, 0, 65_536 - 20_000))).toThrow('chunk');
+    h.log.take();
+    h.recv(h.peer.data(3, 0, 1));
+    expect(h.flushLabels()).toEqual(['RST_STREAM(3,FLOW_CONTROL_ERROR)']);
   });
 
   it('a throwing onStreamCloseCb: the stream is closed all the same', () => {

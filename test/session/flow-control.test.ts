@@ -50,7 +50,7 @@ describe('SPDY/3 stream windows (sending)', () => {
   it('sends 64 KiB, then holds the rest until WINDOW_UPDATE; SETTINGS moves open windows, even below zero', () => {
     const { h, first } = uploading(PROTO_SPDY3, 128 * K);
     expect(dataBytes(first)).toBe(64 * K);
-    expect(h.stream(1)!.sendWindow).toBe(0);
+    // The window is now exactly 0: nothing more goes, and a WINDOW_UPDATE lets exactly its delta through.
     expect(h.flush()).toEqual([]);
     expect(h.session.wantWrite()).toBe(false);
 
@@ -58,8 +58,7 @@ describe('SPDY/3 stream windows (sending)', () => {
     expect(dataBytes(h.flush())).toBe(32 * K);
 
     h.recv(h.peer.settings(0, [[IWS, 0, 16 * K]])); // 16K - 64K: the window goes to -48K
-    expect(h.stream(1)!.sendWindow).toBe(-48 * K);
-    h.recv(h.peer.windowUpdate(1, 48 * K)); // back to 0: still nothing
+    h.recv(h.peer.windowUpdate(1, 48 * K)); // back to exactly 0: still nothing, and the next update goes through whole
     expect(h.flush()).toEqual([]);
     h.recv(h.peer.windowUpdate(1, 16 * K));
     expect(dataBytes(h.flush())).toBe(16 * K);
@@ -140,7 +139,8 @@ describe('SPDY/3.1 session window (sending)', () => {
   it('SETTINGS INITIAL_WINDOW_SIZE does not touch the session window', () => {
     const h = client(PROTO_SPDY3_1);
     h.recv(h.peer.settings(0, [[IWS, 0, 1 << 20]]));
-    expect(h.core.sessionSendWindow).toBe(64 * K);
+    h.session.submitRequest(3, [[':method', 'POST']], bodyProvider(100 * K));
+    expect(dataBytes(h.flush())).toBe(64 * K);
   });
 
   it('the stream window still applies under the session window', () => {
@@ -177,7 +177,11 @@ describe('automatic WINDOW_UPDATE (receiving)', () => {
     expect(h.flushLabels()).toEqual([]);
     h.session.memRecv(frame.subarray(8 + 32_768));
     expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+40000)']);
-    expect(h.stream(1)!.recvUnacked).toBe(0);
+    // Nothing is left unacknowledged: the next update again waits for 32768 new bytes.
+    h.recv(h.peer.data(1, 0, 32_767));
+    expect(h.flushLabels()).toEqual([]);
+    h.recv(h.peer.data(1, 0, 1));
+    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+32768)']);
   });
 
   it('not for the bytes that end the stream', () => {
@@ -226,7 +230,11 @@ describe('automatic WINDOW_UPDATE (receiving)', () => {
     const off = receiving(PROTO_SPDY3_1, { autoWindowUpdate: false });
     off.recv(off.peer.data(1, 0, 60_000));
     expect(off.flushLabels()).toEqual([]);
-    expect(off.stream(1)!.recvUnacked).toBe(60_000);
+    // The bytes were counted and nothing was granted: the windows end 5536 bytes later.
+    off.recv(off.peer.data(1, 0, 64 * K - 60_000));
+    expect(off.flushLabels()).toEqual([]);
+    off.recv(off.peer.data(1, 0, 1));
+    expect(off.flushLabels()).toEqual(['GOAWAY(1,PROTOCOL_ERROR)']);
   });
 
   it('a WINDOW_UPDATE queued for a stream that closes before it is sent is dropped silently', () => {
@@ -238,24 +246,32 @@ describe('automatic WINDOW_UPDATE (receiving)', () => {
 });
 
 describe('WINDOW_UPDATE overflow', () => {
+  /** The stream window after uploading a 10-byte body. */
+  const before = 64 * K - 10;
+
   it('a stream window past 2^31-1: RST_STREAM FLOW_CONTROL_ERROR, window unchanged', () => {
     const { h } = uploading(PROTO_SPDY3, 10);
-    const before = h.stream(1)!.sendWindow;
     h.log.take();
     h.recv(h.peer.windowUpdate(1, 2 ** 31 - 1 - before + 1));
     expect(h.log.take()).toEqual(['invalid-ctrl-recv WINDOW_UPDATE(1,+2147418122) FLOW_CONTROL_ERROR']);
     expect(h.log.of('onInvalidCtrlRecvCb')[0]!.args[1]).toBe(FLOW_CONTROL_ERROR);
-    expect(h.stream(1)!.sendWindow).toBe(before);
-    expect(h.flushLabels()).toEqual(['RST_STREAM(1,FLOW_CONTROL_ERROR)']);
+    // Unchanged: exactly the rest up to 2^31-1 is still accepted, and then one byte more is not.
+    h.recv(h.peer.windowUpdate(1, 2 ** 31 - 1 - before), h.peer.windowUpdate(1, 1));
+    expect(h.log.take()).toEqual([
+      `ctrl-recv WINDOW_UPDATE(1,+${2 ** 31 - 1 - before})`,
+      'invalid-ctrl-recv WINDOW_UPDATE(1,+1) FLOW_CONTROL_ERROR',
+    ]);
+    expect(h.flushLabels()).toEqual(['RST_STREAM(1,FLOW_CONTROL_ERROR)', 'RST_STREAM(1,FLOW_CONTROL_ERROR)']);
   });
 
   it('exactly 2^31-1 is allowed', () => {
     const { h } = uploading(PROTO_SPDY3, 10);
-    const before = h.stream(1)!.sendWindow;
     h.log.take();
     h.recv(h.peer.windowUpdate(1, 2 ** 31 - 1 - before));
-    expect(h.stream(1)!.sendWindow).toBe(2 ** 31 - 1);
     expect(h.log.take()).toEqual([`ctrl-recv WINDOW_UPDATE(1,+${2 ** 31 - 1 - before})`]);
+    // The window is now 2^31-1: one byte more overflows it.
+    h.recv(h.peer.windowUpdate(1, 1));
+    expect(h.log.take()).toEqual(['invalid-ctrl-recv WINDOW_UPDATE(1,+1) FLOW_CONTROL_ERROR']);
   });
 
   it('SPDY/3.1 session window past 2^31-1: GOAWAY PROTOCOL_ERROR, no RST_STREAM', () => {
@@ -315,7 +331,11 @@ describe('a widened session window (SPDY/3.1, receiving)', () => {
     h.recv(h.peer.synStream({ streamId: 1, nv: [[':method', 'POST']] }), h.peer.data(1, 0, 40 * K));
     h.session.submitWindowUpdate(0, 40 * K);
     h.flush();
-    expect(h.core.sessionRecvWindow).toBe(64 * K);
+    // Still 64 KiB: consumed bytes are acknowledged at half of it.
+    machineOf(h.session).consume(0, 32 * K - 1);
+    expect(h.flushLabels()).toEqual([]);
+    machineOf(h.session).consume(0, 1);
+    expect(h.flushLabels()).toEqual([`WINDOW_UPDATE(0,+${32 * K})`]);
   });
 });
 

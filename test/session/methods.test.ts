@@ -303,16 +303,26 @@ describe('submitWindowUpdate', () => {
   });
 
   it('lowers the automatic-update counter by at most what it holds (spdylay test_spdylay_submit_window_update)', () => {
+    // The counter is seen through the automatic update, sent once it reaches 32768.
     const h = server(V);
     h.recv(h.peer.synStream({ streamId: 1 }), h.peer.data(1, 0, 4096));
-    expect(h.stream(1)!.recvUnacked).toBe(4096);
-    h.session.submitWindowUpdate(1, 1024);
-    expect(h.stream(1)!.recvUnacked).toBe(3072);
-    h.session.submitWindowUpdate(1, 4096);
-    expect(h.stream(1)!.recvUnacked).toBe(0);
-    h.session.submitWindowUpdate(1, 4096);
-    expect(h.stream(1)!.recvUnacked).toBe(0);
-    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+1024)', 'WINDOW_UPDATE(1,+4096)', 'WINDOW_UPDATE(1,+4096)']);
+    h.session.submitWindowUpdate(1, 1024); // 4096 - 1024: 3072 left
+    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+1024)']);
+    h.recv(h.peer.data(1, 0, 32_768 - 3072 - 1));
+    expect(h.flushLabels()).toEqual([]);
+    h.recv(h.peer.data(1, 0, 1));
+    expect(h.flushLabels()).toEqual(['WINDOW_UPDATE(1,+32768)']);
+
+    const g = server(V);
+    g.recv(g.peer.synStream({ streamId: 1 }), g.peer.data(1, 0, 4096));
+    g.session.submitWindowUpdate(1, 1024);
+    g.session.submitWindowUpdate(1, 4096); // 3072 - 4096: 0, not below
+    g.session.submitWindowUpdate(1, 4096); // still 0
+    expect(g.flushLabels()).toEqual(['WINDOW_UPDATE(1,+1024)', 'WINDOW_UPDATE(1,+4096)', 'WINDOW_UPDATE(1,+4096)']);
+    g.recv(g.peer.data(1, 0, 32_767));
+    expect(g.flushLabels()).toEqual([]);
+    g.recv(g.peer.data(1, 0, 1));
+    expect(g.flushLabels()).toEqual(['WINDOW_UPDATE(1,+32768)']);
   });
 });
 

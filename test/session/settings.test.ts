@@ -24,9 +24,14 @@ import { concat, hex } from '../helpers/bytes.js';
 import { framesOfType } from '../helpers/frame-reader.js';
 import { client, server } from '../helpers/harness.js';
 import { bodyProvider } from '../helpers/providers.js';
+import type { SinkEvent } from '../helpers/recording-sink.js';
 
 const MAX_STREAMS = SETTINGS_MAX_CONCURRENT_STREAMS;
 const IWS = SETTINGS_INITIAL_WINDOW_SIZE;
+
+/** DATA payload bytes sent on `streamId`. */
+const dataBytes = (sent: SinkEvent[], streamId: number) =>
+  sent.reduce((n, e) => n + (e.e === 'data' && e.streamId === streamId ? e.length : 0), 0);
 
 describe('sending', () => {
   it('the frame flags and entry flags go out as given', () => {
@@ -149,16 +154,18 @@ describe('receiving', () => {
 
   it('INITIAL_WINDOW_SIZE of 2^31 or more is ignored: not applied, not recorded (spdylay records it, so later streams open with a negative window)', () => {
     const h = client(PROTO_SPDY3);
-    h.session.submitRequest(0, [[':method', 'POST']], bodyProvider(10));
-    h.flush();
+    h.session.submitRequest(0, [[':method', 'POST']], bodyProvider(70_000));
+    expect(dataBytes(h.flush(), 1)).toBe(65536); // stream 1's window is closed
     h.log.take();
     h.recv(h.peer.settings(0, [[IWS, 0, 2 ** 31]]));
-    expect(h.stream(1)!.sendWindow).toBe(65536 - 10);
-    expect(h.core.remoteSettings[IWS]).toBe(65536);
     expect(h.log.take()).toEqual(['ctrl-recv SETTINGS']);
-    h.session.submitRequest(0, [[':method', 'GET']]);
-    h.flush();
-    expect(h.stream(3)!.sendWindow).toBe(65536);
+    // Not applied: stream 1's window is still exactly 0.
+    expect(h.flush()).toEqual([]);
+    h.recv(h.peer.windowUpdate(1, 1000));
+    expect(dataBytes(h.flush(), 1)).toBe(1000);
+    // Not recorded: a new stream opens with the 64 KiB window.
+    h.session.submitRequest(0, [[':method', 'POST']], bodyProvider(100_000));
+    expect(dataBytes(h.flush(), 3)).toBe(65536);
   });
 
   it('entries split across reads are applied the same', () => {

@@ -13,20 +13,19 @@ import {
   RST_STREAM,
   SERVER,
   SETTINGS,
-  SETTINGS_INITIAL_WINDOW_SIZE,
   SETTINGS_MAX_CONCURRENT_STREAMS,
   SYN_STREAM,
   WINDOW_UPDATE,
 } from '../constants.js';
 import type { ControlFrameRecord } from '../frame/types.js';
 import type { VersionFacts } from '../version.js';
-import { INITIAL_WINDOW_SIZE } from '../wire.js';
 import type { SessionEvent, SessionEventSink } from './events.js';
 import { ITEM_CTRL, ITEM_DATA, OutboundQueue, PRI_PING, PRI_SETTINGS } from './outbound.js';
 import type { DataSource, OutboundCtrlItem, OutboundItem } from './outbound.js';
 import { defaultSettings } from './settings.js';
-import { SHUT_RD, Stream } from './stream.js';
+import { Stream } from './stream.js';
 import type { StreamState } from './stream.js';
+import { FlowControl } from './window.js';
 
 /** GOAWAY bookkeeping, as spdylay's goaway_flags. */
 export const GOAWAY_SEND = 1;
@@ -64,31 +63,8 @@ export class SessionCore {
 
   readonly localSettings = defaultSettings();
   readonly remoteSettings = defaultSettings();
-  /**
-   * The largest INITIAL_WINDOW_SIZE we ever advertised. A peer may send
-   * under an older, larger window until our SETTINGS reaches it, so a new
-   * stream's receive budget starts here: the check is never stricter than
-   * the peer's view.
-   */
-  recvWindowCeiling = INITIAL_WINDOW_SIZE;
-
-  /** SPDY/3.1 session-level windows (stream 0). */
-  sessionSendWindow = INITIAL_WINDOW_SIZE;
-  sessionRecvUnacked = 0;
-  sessionRecvBudget = INITIAL_WINDOW_SIZE;
-  /**
-   * The session receive window we advertise: 64 KiB, widened by every
-   * WINDOW_UPDATE for stream 0 the application grants beyond what it
-   * acknowledges. Automatic WINDOW_UPDATEs are sent once half of it is
-   * used, so a widened window is topped up in proportion.
-   */
-  sessionRecvWindow = INITIAL_WINDOW_SIZE;
-  /** With autoWindowUpdate off: bytes of dropped DATA, which the session acknowledges itself (see receive.ts). */
-  sessionDroppedUnacked = 0;
-  /** With autoWindowUpdate off: bytes the application consumed (SessionMachine.consume) and not yet acknowledged. */
-  sessionConsumedUnacked = 0;
-  /** How far the peer may overrun the session receive window before it is a session error (config). */
-  sessionOverrunTolerance = 0;
+  /** Every send and receive window, and the WINDOW_UPDATE policy. */
+  readonly flow: FlowControl;
 
   /** The transport is gone (connectionLost): nothing more is read or written. */
   transportLost = false;
@@ -103,11 +79,20 @@ export class SessionCore {
     readonly side: typeof CLIENT | typeof SERVER,
     readonly facts: VersionFacts,
     private readonly sink: SessionEventSink,
-    readonly autoWindowUpdate: boolean,
+    autoWindowUpdate: boolean,
+    sessionWindowOverrunTolerance: number,
   ) {
     this.isServer = side === SERVER;
     this.nextStreamId = this.isServer ? 2 : 1;
     this.nextUniqueId = this.isServer ? 2 : 1;
+    this.flow = new FlowControl(
+      facts,
+      this.localSettings,
+      this.remoteSettings,
+      autoWindowUpdate,
+      sessionWindowOverrunTolerance,
+      (streamId, deltaWindowSize) => this.addWindowUpdate(streamId, deltaWindowSize),
+    );
   }
 
   /**
@@ -152,15 +137,7 @@ export class SessionCore {
   }
 
   openStream(streamId: number, flags: number, pri: number, state: StreamState, userData: unknown): Stream {
-    const stream = new Stream(
-      streamId,
-      flags,
-      pri,
-      state,
-      this.remoteSettings[SETTINGS_INITIAL_WINDOW_SIZE]!,
-      this.recvWindowCeiling,
-      userData,
-    );
+    const stream = new Stream(streamId, flags, pri, state, this.flow.openStream(), userData);
     this.streams.set(streamId, stream);
     if (this.isMyStreamId(streamId)) this.numOutgoingStreams++;
     else this.numIncomingStreams++;
@@ -278,75 +255,15 @@ export class SessionCore {
   }
 
   /**
-   * A WINDOW_UPDATE of ours has been written: the peer may now send that
-   * much more. Granted when sent, not when queued, since the peer cannot
-   * count on a WINDOW_UPDATE it has not received.
+   * Requeues DATA that waited for window, on one stream or all. Like
+   * spdylay, an item goes back once its stream window is open; if the
+   * session window is still closed it is simply deferred again.
    */
-  grantRecvWindow(streamId: number, deltaWindowSize: number): void {
-    if (streamId === 0) {
-      this.sessionRecvBudget += deltaWindowSize;
-      return;
-    }
-    const stream = this.streams.get(streamId);
-    if (stream !== undefined) stream.recvBudget += deltaWindowSize;
-  }
-
-  /**
-   * Counts bytes the application consumed towards the session's
-   * WINDOW_UPDATE (SessionMachine.consume), sent once half the session
-   * window is consumed.
-   */
-  consumeSessionWindow(length: number): void {
-    this.sessionConsumedUnacked += length;
-    if (this.sessionConsumedUnacked >= this.sessionRecvWindow / 2) {
-      this.addWindowUpdate(0, this.sessionConsumedUnacked);
-      this.sessionConsumedUnacked = 0;
-    }
-  }
-
-  /**
-   * Counts consumed bytes towards a stream's WINDOW_UPDATE, sent once half
-   * our INITIAL_WINDOW_SIZE is consumed. A stream that is gone, or whose
-   * peer has finished sending, needs no more window.
-   */
-  consumeStreamWindow(streamId: number, length: number): void {
-    const stream = this.streams.get(streamId);
-    if (stream === undefined || stream.shutFlags & SHUT_RD) return;
-    stream.consumedUnacked += length;
-    if (stream.consumedUnacked >= this.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]! / 2) {
-      this.addWindowUpdate(streamId, stream.consumedUnacked);
-      stream.consumedUnacked = 0;
-    }
-  }
-
-  /**
-   * Records a new local INITIAL_WINDOW_SIZE. Raising it above every value
-   * advertised before widens the receive budget of open streams by the
-   * difference (draft 3 §2.6.4); lowering it leaves budgets alone, since the
-   * peer may not have applied it yet.
-   */
-  raiseRecvWindowCeiling(value: number): void {
-    if (value <= this.recvWindowCeiling) return;
-    const delta = value - this.recvWindowCeiling;
-    this.recvWindowCeiling = value;
-    for (const stream of this.streams.values()) stream.recvBudget += delta;
-  }
-
-  /**
-   * After our INITIAL_WINDOW_SIZE changed, sends the automatic WINDOW_UPDATE
-   * for every stream whose unacknowledged bytes reach the new threshold.
-   * The threshold is otherwise checked only as DATA arrives; a lowered value
-   * can close the peer's window so that no DATA comes, and both sides would
-   * wait for ever (test: "lowering INITIAL_WINDOW_SIZE acknowledges what
-   * already reached the new threshold").
-   */
-  acknowledgeToThreshold(): void {
-    if (!this.autoWindowUpdate || !this.facts.streamFlowControl) return;
-    const threshold = this.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]! / 2;
-    for (const stream of this.streams.values()) {
-      if (stream.recvUnacked > 0 && stream.recvUnacked >= threshold && !(stream.shutFlags & SHUT_RD)) {
-        this.addWindowUpdate(stream.id, stream.recvUnacked);
-        stream.recvUnacked = 0;
+  resumeDeferredByWindow(only?: Stream): void {
+    const streams = only === undefined ? this.streams.values() : [only];
+    for (const stream of streams) {
+      if (stream.deferred !== null && stream.deferredByFlowControl && this.flow.mayResume(stream)) {
+        this.queue.push(stream.detachDeferred()!);
       }
     }
   }

@@ -89,8 +89,7 @@ export class SessionMachine {
     const codec =
       c.headerCodec ??
       createHeaderCodec({ version, side, encoding: c.headerEncoding, maxInflatedSize: c.maxHeaderBlockSize });
-    this.core = new SessionCore(side, facts, sink, c.autoWindowUpdate);
-    this.core.sessionOverrunTolerance = c.sessionWindowOverrunTolerance;
+    this.core = new SessionCore(side, facts, sink, c.autoWindowUpdate, c.sessionWindowOverrunTolerance);
     if (isDeferring(codec)) {
       const probe = new DeferralProbe(codec.encoder);
       this.headerEncoder = probe;
@@ -380,14 +379,13 @@ export class SessionMachine {
   consume(streamId: number, length: number): void {
     if (this.wait !== null && this.held(() => this.consume(streamId, length))) return;
     const s = this.core;
-    if (s.autoWindowUpdate) throw new InvalidArgumentError('consume() needs config.autoWindowUpdate = false');
+    if (s.flow.automatic) throw new InvalidArgumentError('consume() needs config.autoWindowUpdate = false');
     checkedStreamId(streamId, 'streamId', true);
     if (!Number.isInteger(length) || length < 0 || length > MAX_31BIT) {
       throw new InvalidArgumentError(`length must be an integer 0..2^31-1, got ${describeValue(length)}`);
     }
-    if (length === 0 || s.transportLost || !s.facts.streamFlowControl) return;
-    if (s.facts.sessionFlowControl) s.consumeSessionWindow(length);
-    if (streamId !== 0) s.consumeStreamWindow(streamId, length);
+    if (s.transportLost) return;
+    s.flow.consume(streamId === 0 ? undefined : s.streams.get(streamId), length);
   }
 
   // ---- submit ----
@@ -480,11 +478,9 @@ export class SessionMachine {
     entries.sort((a, b) => a[0] - b[0]);
     const s = this.core;
     s.addControl({ type: SETTINGS, version: this.facts.wireVersion, flags, length: 0, iv: entries });
-    for (const [id, , value] of entries) {
-      s.localSettings[id] = value;
-      if (id === SETTINGS_INITIAL_WINDOW_SIZE) s.raiseRecvWindowCeiling(value);
-    }
-    if (entries.some(([id]) => id === SETTINGS_INITIAL_WINDOW_SIZE)) s.acknowledgeToThreshold();
+    for (const [id, , value] of entries) s.localSettings[id] = value;
+    const initialWindowSize = entries.find(([id]) => id === SETTINGS_INITIAL_WINDOW_SIZE);
+    if (initialWindowSize !== undefined) s.flow.localInitialWindowSize(initialWindowSize[2], s.streams);
   }
 
   /**
@@ -504,17 +500,9 @@ export class SessionMachine {
     if (!Number.isInteger(deltaWindowSize) || deltaWindowSize <= 0 || deltaWindowSize > MAX_31BIT) {
       throw new InvalidArgumentError(`deltaWindowSize must be an integer 1..2^31-1, got ${describeValue(deltaWindowSize)}`);
     }
-    if (streamId === 0) {
-      const acknowledged = Math.min(deltaWindowSize, s.sessionRecvUnacked);
-      s.sessionRecvUnacked -= acknowledged;
-      // What goes beyond the bytes received widens the window itself.
-      s.sessionRecvWindow = Math.min(MAX_31BIT, s.sessionRecvWindow + deltaWindowSize - acknowledged);
-    } else {
-      const stream = s.streams.get(streamId);
-      if (stream === undefined) throw new StreamClosedError(`stream ${streamId} is not open`);
-      stream.recvUnacked -= Math.min(deltaWindowSize, stream.recvUnacked);
-    }
-    s.addWindowUpdate(streamId, deltaWindowSize);
+    const stream = s.streams.get(streamId);
+    if (streamId !== 0 && stream === undefined) throw new StreamClosedError(`stream ${streamId} is not open`);
+    s.flow.submitWindowUpdate(streamId, stream, deltaWindowSize);
   }
 
   private submitSynStreamShared(

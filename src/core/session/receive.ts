@@ -14,7 +14,6 @@ import {
   DATA_FLAG_FIN,
   ERR_FRAME_TOO_LARGE,
   ERR_INVALID_HEADER_BLOCK,
-  FLOW_CONTROL_ERROR,
   FRAME_TOO_LARGE,
   GOAWAY_PROTOCOL_ERROR,
   HEADERS,
@@ -46,9 +45,7 @@ import type {
 } from '../frame/types.js';
 import type { HeaderBlockDecoder, HeaderBlockResult } from '../header-codec.js';
 import { mapNamesFrom2 } from '../headers/nv.js';
-import { MAX_31BIT } from '../wire.js';
 import { GOAWAY_RECV, GOAWAY_SEND, SessionCore } from './core.js';
-import { reopenFlowControlDeferred } from './flow.js';
 import { headerFrameVerdict } from './header-verdict.js';
 import { SHUT_RD, SHUT_WR, StreamState } from './stream.js';
 import type { Stream } from './stream.js';
@@ -57,8 +54,6 @@ export class Receiver implements FrameSink {
   /** The DATA frame being received: its stream and whether its payload is dropped. */
   private dataStream: Stream | undefined = undefined;
   private dataIgnored = false;
-  /** Set once the peer overran the session window: the session is failing. */
-  private sessionOverrun = false;
   /** The current DATA frame overran its stream window and was answered with FLOW_CONTROL_ERROR. */
   private flowRejected = false;
 
@@ -156,14 +151,21 @@ export class Receiver implements FrameSink {
     this.dataStream = stream;
     this.dataIgnored = stream === undefined || !this.dataAllowed(stream);
     this.flowRejected = false;
-    // Session-level flow control counts every DATA frame, even those we drop:
-    // the peer counted them against its window too.
-    if (s.facts.sessionFlowControl && !this.chargeSessionWindow(length)) {
+    // After a session-window overrun the GOAWAY is the answer: later frames
+    // are dropped without a word (test: "a peer overrunning the session
+    // window gets GOAWAY PROTOCOL_ERROR").
+    if (s.flow.sessionOverrun) {
       this.dataIgnored = true;
       return;
     }
-    if (!this.dataIgnored && s.facts.streamFlowControl && !this.chargeStreamWindow(stream!, length)) {
-      this.dataIgnored = true;
+    const verdict = s.flow.recvData(this.dataIgnored ? undefined : stream, length);
+    if (verdict === null) return;
+    this.dataIgnored = true;
+    if (verdict.scope === 'session') {
+      s.failSession(verdict.status);
+    } else {
+      this.flowRejected = true;
+      s.addRstStream(verdict.streamId, verdict.status);
     }
   }
 
@@ -182,23 +184,20 @@ export class Receiver implements FrameSink {
     // dropped there, FIN included, and the stream closes with our status
     // (test: "a DATA frame that ends after our RST_STREAM is queued does not close the stream").
     const lateDrop = !ignored && (s.streams.get(streamId) !== stream || !this.dataAllowed(stream!));
-    if (s.facts.sessionFlowControl && !this.sessionOverrun) this.acknowledgeSession(length, ignored || lateDrop);
+    const delivered = ignored || lateDrop ? undefined : stream;
+    s.flow.dataReceived(delivered, length, (flags & DATA_FLAG_FIN) !== 0);
     if (lateDrop) return;
-    if (!ignored) {
-      const live = stream!;
-      if (s.facts.streamFlowControl && !(flags & DATA_FLAG_FIN)) this.acknowledgeStream(live, length);
+    if (delivered !== undefined) {
       s.emit({ type: 'data-recv', flags, streamId, length });
       if (flags & DATA_FLAG_FIN) {
         if (!s.isMyStreamId(streamId)) s.emit({ type: 'request-recv', streamId });
-        live.shutdown(SHUT_RD);
-        s.closeStreamIfShutRdwr(live);
+        delivered.shutdown(SHUT_RD);
+        s.closeStreamIfShutRdwr(delivered);
       }
       return;
     }
-    // After a session-window overrun the GOAWAY is the answer: no RST_STREAM
-    // for the frames dropped with it (test: "a peer overrunning the session
-    // window gets GOAWAY PROTOCOL_ERROR").
-    if (!this.sessionOverrun && !this.flowRejected) this.rejectData(streamId, stream);
+    // A frame dropped for a window overrun has had its answer.
+    if (!s.flow.sessionOverrun && !this.flowRejected) this.rejectData(streamId, stream);
     this.flowRejected = false;
   }
 
@@ -238,84 +237,6 @@ export class Receiver implements FrameSink {
     } else {
       // Draft 3 §2.2.2: DATA before the SYN_REPLY is a stream error PROTOCOL_ERROR.
       s.addRstStream(streamId, PROTOCOL_ERROR);
-    }
-  }
-
-  /**
-   * Charges a DATA frame against the session receive window. spdylay never
-   * checks that the peer stays inside it; SPDY/3.1 makes an overrun a
-   * session error (test: "a peer overrunning the session window gets
-   * GOAWAY"). Returns false when the frame overran it.
-   */
-  private chargeSessionWindow(length: number): boolean {
-    const s = this.s;
-    if (this.sessionOverrun) return false;
-    s.sessionRecvBudget -= length;
-    // A configured allowance (sessionWindowOverrunTolerance) keeps peers that
-    // miscount by a frame working; beyond it the overrun is an error.
-    if (s.sessionRecvBudget >= -s.sessionOverrunTolerance) return true;
-    this.sessionOverrun = true;
-    s.failSession(GOAWAY_PROTOCOL_ERROR);
-    return false;
-  }
-
-  /**
-   * Charges a DATA frame against its stream's receive window: an overrun is
-   * RST_STREAM FLOW_CONTROL_ERROR (beyond spdylay, which never checks; test
-   * "a peer overrunning a stream window gets FLOW_CONTROL_ERROR").
-   */
-  private chargeStreamWindow(stream: Stream, length: number): boolean {
-    stream.recvBudget -= length;
-    if (stream.recvBudget >= 0) return true;
-    this.flowRejected = true;
-    this.s.addRstStream(stream.id, FLOW_CONTROL_ERROR);
-    return false;
-  }
-
-  /**
-   * Counts a received frame towards the session's automatic WINDOW_UPDATE,
-   * sent once half the session window is unacknowledged. spdylay uses half
-   * the initial 64 KiB whatever the window, so a widened window is topped
-   * up in small steps; ours grow with it.
-   * spdylay counts per input chunk, so its amounts depend on how the bytes
-   * were cut; we count whole frames, so the same bytes give the same frames
-   * whatever the chunking (test: "automatic WINDOW_UPDATE amounts do not
-   * depend on chunking"). With autoWindowUpdate off the application
-   * acknowledges what it was given, and it is never given dropped DATA (a
-   * stream reset meanwhile, a refused frame), so those bytes would close the
-   * session window for good: the session acknowledges them itself, at the
-   * same threshold, as spdylay's NO_AUTO_WINDOW_UPDATE2 does (test: "with
-   * autoWindowUpdate off, dropped DATA is acknowledged at session level").
-   */
-  private acknowledgeSession(length: number, dropped: boolean): void {
-    const s = this.s;
-    const threshold = s.sessionRecvWindow / 2;
-    if (!s.autoWindowUpdate && dropped) {
-      s.sessionDroppedUnacked += length;
-      if (s.sessionDroppedUnacked >= threshold) {
-        s.addWindowUpdate(0, s.sessionDroppedUnacked);
-        s.sessionDroppedUnacked = 0;
-      }
-      return;
-    }
-    s.sessionRecvUnacked += length;
-    if (s.autoWindowUpdate && s.sessionRecvUnacked >= threshold) {
-      s.addWindowUpdate(0, s.sessionRecvUnacked);
-      s.sessionRecvUnacked = 0;
-    }
-  }
-
-  /**
-   * Counts a received frame (without FIN: a finished stream needs no more
-   * window, as in spdylay) towards the stream's automatic WINDOW_UPDATE,
-   * sent once half our INITIAL_WINDOW_SIZE is unacknowledged.
-   */
-  private acknowledgeStream(stream: Stream, length: number): void {
-    const s = this.s;
-    stream.recvUnacked += length;
-    if (s.autoWindowUpdate && stream.recvUnacked >= s.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]! / 2) {
-      s.addWindowUpdate(stream.id, stream.recvUnacked);
-      stream.recvUnacked = 0;
     }
   }
 
@@ -462,24 +383,12 @@ export class Receiver implements FrameSink {
       if (id < 1 || id > SETTINGS_MAX || seen[id]) continue;
       seen[id] = true;
       if (id === SETTINGS_INITIAL_WINDOW_SIZE) {
-        // A window is 31 bits (draft 3 §2.6.8). spdylay skips applying a
-        // larger value to open streams but records it, so every later stream
-        // opens with a negative window; we ignore the entry altogether (test:
-        // "INITIAL_WINDOW_SIZE of 2^31 or more is ignored").
-        if (value > MAX_31BIT) continue;
-        if (s.facts.streamFlowControl) this.applyInitialWindowSize(value);
+        if (!s.flow.remoteInitialWindowSize(value, s.streams)) continue;
+        s.resumeDeferredByWindow();
       }
       s.remoteSettings[id] = value;
     }
     s.emit({ type: 'ctrl-recv', frame });
-  }
-
-  /** Draft 3 §2.6.4: a new INITIAL_WINDOW_SIZE moves every open stream's window by the difference. */
-  private applyInitialWindowSize(value: number): void {
-    const s = this.s;
-    const delta = value - s.remoteSettings[SETTINGS_INITIAL_WINDOW_SIZE]!;
-    for (const stream of s.streams.values()) stream.sendWindow += delta;
-    reopenFlowControlDeferred(s);
   }
 
   private onPing(frame: PingRecord): void {
@@ -516,27 +425,25 @@ export class Receiver implements FrameSink {
   private onWindowUpdate(frame: WindowUpdateRecord): void {
     const s = this.s;
     if (!s.facts.streamFlowControl) return; // SPDY/2 has no flow control; spdylay ignores it.
-    const delta = frame.deltaWindowSize;
     if (frame.streamId === 0 && s.facts.sessionFlowControl) {
-      if (MAX_31BIT - delta < s.sessionSendWindow) {
+      const verdict = s.flow.recvWindowUpdate(null, frame.deltaWindowSize);
+      if (verdict !== null) {
         s.emit({ type: 'invalid-ctrl-recv', frame, statusCode: PROTOCOL_ERROR });
-        s.failSession(GOAWAY_PROTOCOL_ERROR);
+        s.failSession(verdict.status);
         return;
       }
-      s.sessionSendWindow += delta;
-      if (s.sessionSendWindow > 0) reopenFlowControlDeferred(s);
+      if (s.flow.sessionSendOpen) s.resumeDeferredByWindow();
       s.emit({ type: 'ctrl-recv', frame });
       return;
     }
     const stream = s.streams.get(frame.streamId);
     if (stream === undefined) return;
-    if (MAX_31BIT - delta < stream.sendWindow) {
-      // Draft 3 §2.6.8: a window above 2^31-1 is FLOW_CONTROL_ERROR.
-      this.handleInvalidStream(frame, frame.streamId, FLOW_CONTROL_ERROR);
+    const verdict = s.flow.recvWindowUpdate(stream, frame.deltaWindowSize);
+    if (verdict !== null) {
+      this.handleInvalidStream(frame, frame.streamId, verdict.status);
       return;
     }
-    stream.sendWindow += delta;
-    if (stream.sendWindow > 0) reopenFlowControlDeferred(s, stream);
+    if (s.flow.mayResume(stream)) s.resumeDeferredByWindow(stream);
     s.emit({ type: 'ctrl-recv', frame });
   }
 }

@@ -41,7 +41,6 @@ import type { HeaderBlockEncoder } from '../header-codec.js';
 import { ERROR_CODES } from '../names.js';
 import { MAX_31BIT } from '../wire.js';
 import { GOAWAY_SEND, SessionCore } from './core.js';
-import { nextDataReadLength } from './flow.js';
 import { ITEM_CTRL } from './outbound.js';
 import type { OutboundCtrlItem, OutboundDataItem, OutboundItem } from './outbound.js';
 import type { CtrlNotSendEvent } from './events.js';
@@ -273,7 +272,7 @@ export class Sender {
         s.goawayFlags |= GOAWAY_SEND;
         return;
       case WINDOW_UPDATE:
-        s.grantRecvWindow(frame.streamId, frame.deltaWindowSize);
+        s.flow.windowUpdateSent(frame.streamId, s.streams.get(frame.streamId), frame.deltaWindowSize);
         return;
       default:
         return;
@@ -287,7 +286,7 @@ export class Sender {
     const stream = s.streams.get(item.streamId);
     if (this.dataRefusal(stream, item) !== 0) return null; // Dropped: DATA has no not-send callback.
     const live = stream!;
-    const max = nextDataReadLength(s, live, this.dataChunkSize);
+    const max = s.flow.sendable(live, this.dataChunkSize);
     if (max === 0) {
       live.deferData(item, true);
       return null;
@@ -317,10 +316,7 @@ export class Sender {
     }
     if (eof) item.eof = true;
     const flags = eof && item.flags & DATA_FLAG_FIN ? DATA_FLAG_FIN : 0;
-    if (s.facts.streamFlowControl) {
-      live.sendWindow -= result.length;
-      if (s.facts.sessionFlowControl) s.sessionSendWindow -= result.length;
-    }
+    s.flow.spend(live, result.length);
     const head = encodeDataHead(item.streamId, flags, result.length);
     return { item, head, payload: result, length: head.length + result.length, dataFlags: flags };
   }

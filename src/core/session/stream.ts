@@ -16,6 +16,7 @@
  * sent; with both set the stream closes.
  */
 import type { OutboundDataItem } from './outbound.js';
+import type { StreamWindow } from './window.js';
 
 export const StreamState = {
   /** A SYN_STREAM of ours is being prepared; not on the wire yet. */
@@ -38,17 +39,6 @@ export const SHUT_RDWR = SHUT_RD | SHUT_WR;
 export class Stream {
   state: StreamState;
   shutFlags = 0;
-  /** What we may still send: the peer's window for this stream. */
-  sendWindow: number;
-  /** Received DATA bytes not yet acknowledged by a WINDOW_UPDATE of ours (spdylay's count). */
-  recvUnacked = 0;
-  /** With autoWindowUpdate off: bytes the application consumed and we have not yet acknowledged. */
-  consumedUnacked = 0;
-  /**
-   * What the peer may still send us: the window we granted minus what
-   * arrived. Below zero means the peer overran it (see receive.ts).
-   */
-  recvBudget: number;
   /** The DATA item waiting for resumeData() or for window, if any. */
   deferred: OutboundDataItem | null = null;
   /** True when `deferred` waits for window (not for resumeData). */
@@ -64,13 +54,11 @@ export class Stream {
     readonly flags: number,
     readonly pri: number,
     state: StreamState,
-    sendWindow: number,
-    recvWindow: number,
+    /** Its send and receive windows (window.ts owns their rules). */
+    readonly window: StreamWindow,
     public userData: unknown,
   ) {
     this.state = state;
-    this.sendWindow = sendWindow;
-    this.recvBudget = recvWindow;
   }
 
   /** Records a stream pushed in association with this one. */
