@@ -8,7 +8,7 @@
  * shut-read / shut-write bits; 'none' when there is no stream.
  */
 import { CANCEL, CTRL_FLAG_FIN } from '../../src/core/constants.js';
-import { SHUT_RD, SHUT_WR, StreamState } from '../../src/core/session/stream.js';
+import { StreamState, stateName } from '../../src/core/session/stream-table.js';
 import { client, server } from './harness.js';
 import type { Harness } from './harness.js';
 
@@ -23,12 +23,10 @@ export interface StreamStateSetup {
   pending: string[];
 }
 
-const STATE_NAMES = ['INITIAL', 'OPENING', 'OPENED', 'CLOSING'];
-
 export function describeStream(h: Harness, streamId = 1): string {
   const stream = h.stream(streamId);
   if (stream === undefined) return 'none';
-  return STATE_NAMES[stream.state]! + (stream.shutFlags & SHUT_RD ? ',RD' : '') + (stream.shutFlags & SHUT_WR ? ',WR' : '');
+  return stateName(stream.state).replace('_', ',');
 }
 
 /** Runs `make`, sends what it queued, and forgets what it logged. */

@@ -26,6 +26,7 @@ import { dataPayload, FrameReader, wireLabel } from '../helpers/frame-reader.js'
 import { client } from '../helpers/harness.js';
 import { bodyProvider, patterned, readBody } from '../helpers/providers.js';
 import type { BodySource } from '../helpers/providers.js';
+import { describeStream } from '../helpers/stream-states.js';
 
 const V = PROTO_SPDY3;
 
@@ -91,7 +92,7 @@ describe('reads', () => {
     const sent = h.flush();
     expect(sent.map(wireLabel)).toEqual(['SYN_STREAM(1)', 'DATA(1,len=8)', 'DATA(1,len=8,FIN)']);
     expect(new TextDecoder().decode(dataPayload(sent, 1))).toBe('part onepart two');
-    expect(h.stream(1)!.shutFlags).toBe(2); // our half closed by the second
+    expect(describeStream(h, 1)).toBe('OPENING,WR'); // our half closed by the second
   });
 
   it('null and undefined read as no bytes', () => {

@@ -8,6 +8,7 @@ import {
   CANCEL,
   CLIENT,
   ERR_EOF,
+  OK,
   GOAWAY,
   PING,
   RST_STREAM,
@@ -24,7 +25,8 @@ import { ITEM_CTRL, ITEM_DATA, OutboundQueue, PRI_PING, PRI_SETTINGS } from './o
 import type { DataSource, OutboundCtrlItem, OutboundItem } from './outbound.js';
 import { defaultSettings } from './settings.js';
 import { Stream } from './stream.js';
-import type { StreamState } from './stream.js';
+import { ACCEPT, CLOSED, Input, NONE, streamTable, transition } from './stream-table.js';
+import type { StreamState, StreamTable, Transition } from './stream-table.js';
 import { FlowControl } from './window.js';
 
 /** GOAWAY bookkeeping, as spdylay's goaway_flags. */
@@ -69,6 +71,9 @@ export class SessionCore {
   /** The transport is gone (connectionLost): nothing more is read or written. */
   transportLost = false;
 
+  /** The stream state machine for this version. */
+  private readonly table: StreamTable;
+
   readonly queue = new OutboundQueue();
   private nextSeq = 0;
 
@@ -83,6 +88,7 @@ export class SessionCore {
     sessionWindowOverrunTolerance: number,
   ) {
     this.isServer = side === SERVER;
+    this.table = streamTable(facts.wireVersion);
     this.nextStreamId = this.isServer ? 2 : 1;
     this.nextUniqueId = this.isServer ? 2 : 1;
     this.flow = new FlowControl(
@@ -165,8 +171,30 @@ export class SessionCore {
     return true;
   }
 
-  closeStreamIfShutRdwr(stream: Stream): void {
-    if ((stream.shutFlags & 3) === 3) this.closeStream(stream.id, 0 /* OK */);
+  /**
+   * The stream table's transition for `input` on stream `streamId` in
+   * `state` (NONE when there is no such stream).
+   */
+  rule(streamId: number, state: number, input: Input): Transition {
+    return transition(this.isMyStreamId(streamId) ? this.table.ours : this.table.theirs, state, input);
+  }
+
+  /** The transition for `input` on `stream`, or on no stream. */
+  ruleFor(streamId: number, stream: Stream | undefined, input: Input): Transition {
+    return this.rule(streamId, stream === undefined ? NONE : stream.state, input);
+  }
+
+  /**
+   * Looks `input` up for `stream` and carries it out if accepted: the
+   * stream takes the new state, or closes (reported with `statusCode`).
+   * A stream already reported closed stays as it is.
+   */
+  step(stream: Stream, input: Input, statusCode = OK): Transition {
+    const next = this.rule(stream.id, stream.state, input);
+    if (next.verdict !== ACCEPT || stream.closeReported) return next;
+    if (next.to === CLOSED) this.closeStream(stream.id, statusCode);
+    else stream.state = next.to as StreamState;
+    return next;
   }
 
   /** Closes the streams pushed in association with `streamId` (spdylay does on CANCEL). */
@@ -213,7 +241,13 @@ export class SessionCore {
     this.queue.push(item);
   }
 
+  /**
+   * Queues RST_STREAM. spdylay marks the stream CLOSING at once, so that
+   * frames for it are dropped, not sent or reported, until it goes out.
+   */
   addRstStream(streamId: number, statusCode: number): void {
+    const stream = this.streams.get(streamId);
+    if (stream !== undefined) this.step(stream, Input.QUEUE_RST_STREAM);
     this.addControl({ type: RST_STREAM, version: this.facts.wireVersion, flags: 0, length: 0, streamId, statusCode });
   }
 
@@ -309,12 +343,7 @@ export class SessionCore {
       default: {
         if ('streamId' in frame) {
           const stream = this.streams.get(frame.streamId);
-          if (stream !== undefined) {
-            // spdylay marks a stream CLOSING as soon as its RST_STREAM is queued,
-            // so that later frames for it are dropped rather than sent.
-            if (frame.type === RST_STREAM) stream.state = 3 /* CLOSING */;
-            return stream.pri;
-          }
+          if (stream !== undefined) return stream.pri;
         }
         return this.facts.priLowest;
       }

@@ -3,7 +3,9 @@
  * state changes, queued answers (RST_STREAM, GOAWAY, PING echoes, automatic
  * WINDOW_UPDATE) and events out. Each handler follows spdylay's
  * spdylay_session_on_*_received; where spdylay departs from the SPDY drafts
- * the draft wins, and the handler says so and names its test.
+ * the draft wins, and the handler (or the stream table's row) says so and
+ * names its test. Which frame is accepted in which stream state is the
+ * stream table's (stream-table.ts); windows are window.ts's.
  *
  * Peer violations never throw: they become RST_STREAM (a stream error) or a
  * GOAWAY (a session error) plus the matching event.
@@ -23,8 +25,6 @@ import {
   REFUSED_STREAM,
   SETTINGS_INITIAL_WINDOW_SIZE,
   SETTINGS_MAX,
-  STREAM_ALREADY_CLOSED,
-  STREAM_IN_USE,
   SYN_REPLY,
   SYN_STREAM,
   UNSUPPORTED_VERSION,
@@ -47,7 +47,8 @@ import type { HeaderBlockDecoder, HeaderBlockResult } from '../header-codec.js';
 import { mapNamesFrom2 } from '../headers/nv.js';
 import { GOAWAY_RECV, GOAWAY_SEND, SessionCore } from './core.js';
 import { headerFrameVerdict } from './header-verdict.js';
-import { SHUT_RD, SHUT_WR, StreamState } from './stream.js';
+import { ACCEPT, CLOSED, Effect, IGNORE, Input, NONE } from './stream-table.js';
+import type { StreamState } from './stream-table.js';
 import type { Stream } from './stream.js';
 
 export class Receiver implements FrameSink {
@@ -149,7 +150,7 @@ export class Receiver implements FrameSink {
     const s = this.s;
     const stream = s.streams.get(streamId);
     this.dataStream = stream;
-    this.dataIgnored = stream === undefined || !this.dataAllowed(stream);
+    this.dataIgnored = !this.dataAllowed(streamId, stream);
     this.flowRejected = false;
     // After a session-window overrun the GOAWAY is the answer: later frames
     // are dropped without a word (test: "a peer overrunning the session
@@ -183,17 +184,13 @@ export class Receiver implements FrameSink {
     // arriving: then, as spdylay re-checks at the end of the frame, it is
     // dropped there, FIN included, and the stream closes with our status
     // (test: "a DATA frame that ends after our RST_STREAM is queued does not close the stream").
-    const lateDrop = !ignored && (s.streams.get(streamId) !== stream || !this.dataAllowed(stream!));
+    const lateDrop = !ignored && (s.streams.get(streamId) !== stream || !this.dataAllowed(streamId, stream));
     const delivered = ignored || lateDrop ? undefined : stream;
     s.flow.dataReceived(delivered, length, (flags & DATA_FLAG_FIN) !== 0);
     if (lateDrop) return;
     if (delivered !== undefined) {
       s.emit({ type: 'data-recv', flags, streamId, length });
-      if (flags & DATA_FLAG_FIN) {
-        if (!s.isMyStreamId(streamId)) s.emit({ type: 'request-recv', streamId });
-        delivered.shutdown(SHUT_RD);
-        s.closeStreamIfShutRdwr(delivered);
-      }
+      if (flags & DATA_FLAG_FIN) this.recvFin(delivered);
       return;
     }
     // A frame dropped for a window overrun has had its answer.
@@ -201,43 +198,39 @@ export class Receiver implements FrameSink {
     this.flowRejected = false;
   }
 
-  /** spdylay's check_data_recv_allowed. */
-  private dataAllowed(stream: Stream): boolean {
-    if (stream.shutFlags & SHUT_RD) return false;
-    if (this.s.isMyStreamId(stream.id)) return stream.state === StreamState.OPENED;
-    return stream.state !== StreamState.CLOSING;
+  /** spdylay's check_data_recv_allowed, as the stream table has it. */
+  private dataAllowed(streamId: number, stream: Stream | undefined): boolean {
+    return this.s.ruleFor(streamId, stream, Input.RECV_DATA).verdict === ACCEPT;
   }
 
   /**
-   * Answers a DATA frame that was not accepted. spdylay ignores DATA for
-   * streams that are not open and tears the whole session down for the rest;
-   * the SPDY drafts ask for stream errors, and that is what we send
-   * (tests: "DATA on a stream that is not open gets INVALID_STREAM",
-   * "DATA before SYN_REPLY gets PROTOCOL_ERROR", "DATA after FIN gets
-   * STREAM_ALREADY_CLOSED").
+   * Answers a DATA frame that was not accepted, as the stream table says:
+   * dropped while our RST_STREAM is queued, else a stream error. Two cases
+   * are the session's: DATA on stream 0 is a session error, and DATA for a
+   * stream that is not open, once our GOAWAY is queued, belongs to a stream
+   * it already excludes: dropped.
    */
   private rejectData(streamId: number, stream: Stream | undefined): void {
     const s = this.s;
+    const status = s.ruleFor(streamId, stream, Input.RECV_DATA).verdict;
+    if (status === IGNORE || status === ACCEPT) return;
     if (stream === undefined) {
       if (streamId === 0) {
         s.failSession(GOAWAY_PROTOCOL_ERROR);
-      } else if (!(s.goawayFlags & GOAWAY_SEND) && !s.goawayQueued) {
-        // Draft 3 §2.2.2: DATA for a stream that is not open, before we sent
-        // GOAWAY, is a stream error INVALID_STREAM. (Once our GOAWAY is
-        // queued, such DATA belongs to a stream it already excludes.)
-        s.addRstStream(streamId, INVALID_STREAM);
+        return;
       }
-      return;
+      if (s.goawayFlags & GOAWAY_SEND || s.goawayQueued) return;
     }
-    if (stream.state === StreamState.CLOSING) return; // Our RST_STREAM is on its way: a race, not an error.
-    if (stream.shutFlags & SHUT_RD) {
-      // Draft 3 §2.3.6: DATA after the sender's FIN gets STREAM_ALREADY_CLOSED
-      // (SPDY/2, which lacks that code: PROTOCOL_ERROR).
-      s.addRstStream(streamId, s.facts.wireVersion === 2 ? PROTOCOL_ERROR : STREAM_ALREADY_CLOSED);
-    } else {
-      // Draft 3 §2.2.2: DATA before the SYN_REPLY is a stream error PROTOCOL_ERROR.
-      s.addRstStream(streamId, PROTOCOL_ERROR);
+    s.addRstStream(streamId, status);
+  }
+
+  /** The peer's half of `stream` is done (FIN on a frame accepted): the request is complete on its streams. */
+  private recvFin(stream: Stream): void {
+    const s = this.s;
+    if (s.ruleFor(stream.id, stream, Input.RECV_FIN).effect === Effect.REQUEST_RECV) {
+      s.emit({ type: 'request-recv', streamId: stream.id });
     }
+    s.step(stream, Input.RECV_FIN);
   }
 
   // ---- control frames ----
@@ -276,21 +269,20 @@ export class Receiver implements FrameSink {
       this.handleInvalidStream(frame, frame.streamId, statusCode);
       return;
     }
-    const flags = frame.flags;
-    const fin = (flags & CTRL_FLAG_FIN) !== 0;
-    const unidirectional = (flags & CTRL_FLAG_UNIDIRECTIONAL) !== 0;
-    // A unidirectional stream that is already finished needs no stream at all.
-    if (!(fin && unidirectional)) {
-      const stream = s.openStream(frame.streamId, flags, frame.pri, StreamState.OPENING, null);
-      if (fin) stream.shutdown(SHUT_RD);
-      if (unidirectional) stream.shutdown(SHUT_WR);
-      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.addPushed(frame.streamId);
+    // The state the stream starts in: a unidirectional SYN_STREAM closes our
+    // half, its FIN the peer's. One with both needs no stream at all.
+    const id = frame.streamId;
+    let state = s.rule(id, NONE, Input.RECV_SYN_STREAM).to;
+    if (frame.flags & CTRL_FLAG_UNIDIRECTIONAL) state = s.rule(id, state, Input.SENT_FIN).to;
+    const fin = frame.flags & CTRL_FLAG_FIN ? s.rule(id, state, Input.RECV_FIN) : null;
+    if (fin !== null) state = fin.to;
+    if (state !== CLOSED) {
+      s.openStream(id, frame.flags, frame.pri, state as StreamState, null);
+      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.addPushed(id);
     }
     s.emit({ type: 'ctrl-recv', frame });
-    if (fin) {
-      s.emit({ type: 'request-recv', streamId: frame.streamId });
-      if (unidirectional) s.emit({ type: 'stream-close', streamId: frame.streamId, statusCode: OK });
-    }
+    if (fin?.effect === Effect.REQUEST_RECV) s.emit({ type: 'request-recv', streamId: id });
+    if (state === CLOSED) s.emit({ type: 'stream-close', streamId: id, statusCode: OK });
   }
 
   /** spdylay's validate_syn_stream: 0 or the RST_STREAM status to answer with. */
@@ -312,57 +304,25 @@ export class Receiver implements FrameSink {
   }
 
   private onSynReply(frame: SynReplyRecord): void {
-    const s = this.s;
-    const stream = s.streams.get(frame.streamId);
-    let statusCode = PROTOCOL_ERROR;
-    if (stream !== undefined && !(stream.shutFlags & SHUT_RD) && s.isMyStreamId(frame.streamId)) {
-      if (stream.state === StreamState.OPENING) {
-        stream.state = StreamState.OPENED;
-        s.emit({ type: 'ctrl-recv', frame });
-        if (frame.flags & CTRL_FLAG_FIN) {
-          stream.shutdown(SHUT_RD);
-          s.closeStreamIfShutRdwr(stream);
-        }
-        return;
-      }
-      // Our RST_STREAM for it is queued: the reply crossed it. Drop it.
-      if (stream.state === StreamState.CLOSING) return;
-      // Draft 3 §2.6.2: a second SYN_REPLY is STREAM_IN_USE (SPDY/2 lacks the code).
-      if (s.facts.wireVersion === 3) statusCode = STREAM_IN_USE;
-    }
-    this.handleInvalidStream(frame, frame.streamId, statusCode);
+    this.onStreamHeaders(frame, Input.RECV_SYN_REPLY);
   }
 
   private onHeaders(frame: HeadersRecord): void {
+    this.onStreamHeaders(frame, Input.RECV_HEADERS);
+  }
+
+  /** SYN_REPLY and HEADERS: reported and applied, dropped, or a stream error, as the stream table says. */
+  private onStreamHeaders(frame: SynReplyRecord | HeadersRecord, input: Input): void {
     const s = this.s;
     const stream = s.streams.get(frame.streamId);
-    if (stream !== undefined && !(stream.shutFlags & SHUT_RD)) {
-      const fin = (frame.flags & CTRL_FLAG_FIN) !== 0;
-      if (s.isMyStreamId(frame.streamId)) {
-        if (stream.state === StreamState.OPENED) {
-          s.emit({ type: 'ctrl-recv', frame });
-          if (fin) {
-            stream.shutdown(SHUT_RD);
-            s.closeStreamIfShutRdwr(stream);
-          }
-          return;
-        }
-        if (stream.state === StreamState.CLOSING) return;
-      } else {
-        // The peer's stream may carry HEADERS until its FIN; a CLOSING stream
-        // drops them (our RST is on its way).
-        if (stream.state !== StreamState.CLOSING) {
-          s.emit({ type: 'ctrl-recv', frame });
-          if (fin) {
-            s.emit({ type: 'request-recv', streamId: frame.streamId });
-            stream.shutdown(SHUT_RD);
-            s.closeStreamIfShutRdwr(stream);
-          }
-        }
-        return;
-      }
+    const next = s.ruleFor(frame.streamId, stream, input);
+    if (next.verdict === ACCEPT) {
+      s.step(stream!, input);
+      s.emit({ type: 'ctrl-recv', frame });
+      if (frame.flags & CTRL_FLAG_FIN) this.recvFin(stream!);
+    } else if (next.verdict !== IGNORE) {
+      this.handleInvalidStream(frame, frame.streamId, next.verdict);
     }
-    this.handleInvalidStream(frame, frame.streamId, PROTOCOL_ERROR);
   }
 
   private onRstStream(frame: RstStreamRecord): void {
@@ -372,7 +332,8 @@ export class Receiver implements FrameSink {
     if (s.isServer && !s.isMyStreamId(frame.streamId) && frame.statusCode === 5 /* CANCEL */) {
       s.closePushedStreams(frame.streamId, frame.statusCode);
     }
-    s.closeStream(frame.streamId, frame.statusCode);
+    const stream = s.streams.get(frame.streamId);
+    if (stream !== undefined) s.step(stream, Input.RECV_RST_STREAM, frame.statusCode);
   }
 
   private onSettings(frame: SettingsRecord): void {
@@ -411,14 +372,10 @@ export class Receiver implements FrameSink {
     s.lastGoodStreamId = frame.lastGoodStreamId;
     s.goawayFlags |= GOAWAY_RECV;
     s.emit({ type: 'ctrl-recv', frame });
-    // Streams of ours above last-good-stream-id were never processed by the
-    // peer and never will be (draft 3 §2.6.6). spdylay leaves them open for
-    // ever; we close them as REFUSED_STREAM so nothing waits on them (test:
-    // "GOAWAY closes our streams above last-good-stream-id").
+    // Streams above last-good-stream-id were never processed by the peer
+    // and never will be (draft 3 §2.6.6): the stream table closes ours.
     for (const stream of [...s.streams.values()]) {
-      if (s.isMyStreamId(stream.id) && stream.id > frame.lastGoodStreamId && stream.state !== StreamState.INITIAL) {
-        s.closeStream(stream.id, REFUSED_STREAM);
-      }
+      if (stream.id > frame.lastGoodStreamId) s.step(stream, Input.RECV_GOAWAY, REFUSED_STREAM);
     }
   }
 
@@ -436,8 +393,9 @@ export class Receiver implements FrameSink {
       s.emit({ type: 'ctrl-recv', frame });
       return;
     }
-    const stream = s.streams.get(frame.streamId);
-    if (stream === undefined) return;
+    const found = s.streams.get(frame.streamId);
+    if (s.ruleFor(frame.streamId, found, Input.RECV_WINDOW_UPDATE).verdict !== ACCEPT) return;
+    const stream = found!; // accepted only for a stream that exists
     const verdict = s.flow.recvWindowUpdate(stream, frame.deltaWindowSize);
     if (verdict !== null) {
       this.handleInvalidStream(frame, frame.streamId, verdict.status);

@@ -1,8 +1,8 @@
 /**
  * The sending half of the session: picks the next outbound item, checks it
- * against the stream and session state, encodes it, and applies its effects
- * once it has been written. Follows spdylay_session_prep_frame and
- * spdylay_session_after_frame_sent.
+ * against the stream table (stream-table.ts) and the session's state,
+ * encodes it, and applies its effects once it has been written. Follows
+ * spdylay_session_prep_frame and spdylay_session_after_frame_sent.
  *
  * Every check happens before header compression: a frame that is refused is
  * never compressed, so the peer's inflater stays in step with every frame we
@@ -17,12 +17,8 @@ import {
   ERR_DEFERRED_DATA_EXIST,
   ERR_FRAME_TOO_LARGE,
   ERR_GOAWAY_ALREADY_SENT,
-  ERR_INVALID_STREAM_ID,
-  ERR_INVALID_STREAM_STATE,
   ERR_STREAM_CLOSED,
-  ERR_STREAM_CLOSING,
   ERR_STREAM_ID_NOT_AVAILABLE,
-  ERR_STREAM_SHUT_WR,
   ERR_SYN_STREAM_NOT_ALLOWED,
   GOAWAY,
   GOAWAY_INTERNAL_ERROR,
@@ -44,7 +40,8 @@ import { GOAWAY_SEND, SessionCore } from './core.js';
 import { ITEM_CTRL } from './outbound.js';
 import type { OutboundCtrlItem, OutboundDataItem, OutboundItem } from './outbound.js';
 import type { CtrlNotSendEvent } from './events.js';
-import { SHUT_RD, SHUT_WR, StreamState } from './stream.js';
+import { Input, NONE } from './stream-table.js';
+import type { StreamState } from './stream-table.js';
 import type { Stream } from './stream.js';
 
 /** A frame ready to be written: control frames in `head` alone, DATA as head plus payload view. */
@@ -163,7 +160,8 @@ export class Sender {
     }
     if (frame.type === SYN_STREAM) {
       s.nextStreamId += 2;
-      s.openStream(assignedId, frame.flags, frame.pri, StreamState.INITIAL, item.streamUserData);
+      const state = s.rule(assignedId, NONE, Input.SEND_SYN_STREAM).to as StreamState;
+      s.openStream(assignedId, frame.flags, frame.pri, state, item.streamUserData);
       if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.addPushed(assignedId);
     }
     s.emit({ type: 'before-ctrl-send', frame });
@@ -181,41 +179,19 @@ export class Sender {
         if (s.nextStreamId > MAX_31BIT) return ERR_STREAM_ID_NOT_AVAILABLE;
         if (frame.assocStreamId !== 0 && !s.streams.has(frame.assocStreamId)) return ERR_STREAM_CLOSED;
         return 0;
-      case SYN_REPLY: {
-        const stream = s.streams.get(frame.streamId);
-        const basic = streamWritable(stream);
-        if (basic !== 0) return basic;
-        if (s.isMyStreamId(frame.streamId)) return ERR_INVALID_STREAM_ID;
-        if (stream!.state === StreamState.OPENING) return 0;
-        return stream!.state === StreamState.CLOSING ? ERR_STREAM_CLOSING : ERR_INVALID_STREAM_STATE;
-      }
+      case SYN_REPLY:
+        return s.ruleFor(frame.streamId, s.streams.get(frame.streamId), Input.SEND_SYN_REPLY).verdict;
       case HEADERS:
-        return this.streamFrameRefusal(frame.streamId);
-      case WINDOW_UPDATE: {
+        return s.ruleFor(frame.streamId, s.streams.get(frame.streamId), Input.SEND_HEADERS).verdict;
+      case WINDOW_UPDATE:
+        // Stream 0 is the session window (SPDY/3.1), there whatever the streams.
         if (frame.streamId === 0 && s.facts.sessionFlowControl) return 0;
-        const stream = s.streams.get(frame.streamId);
-        if (stream === undefined) return ERR_STREAM_CLOSED;
-        return stream.state === StreamState.CLOSING ? ERR_STREAM_CLOSING : 0;
-      }
+        return s.ruleFor(frame.streamId, s.streams.get(frame.streamId), Input.SEND_WINDOW_UPDATE).verdict;
       case GOAWAY:
         return s.goawayFlags & GOAWAY_SEND ? ERR_GOAWAY_ALREADY_SENT : 0;
       default:
         return 0;
     }
-  }
-
-  /**
-   * The rule HEADERS and DATA share: our stream may carry them until our FIN
-   * unless an RST is queued; the peer's stream only after our SYN_REPLY.
-   */
-  private streamFrameRefusal(streamId: number): number {
-    const s = this.s;
-    const stream = s.streams.get(streamId);
-    const basic = streamWritable(stream);
-    if (basic !== 0) return basic;
-    if (stream!.state === StreamState.CLOSING) return ERR_STREAM_CLOSING;
-    if (s.isMyStreamId(streamId)) return 0;
-    return stream!.state === StreamState.OPENED ? 0 : ERR_INVALID_STREAM_STATE;
   }
 
   private controlSent(item: OutboundCtrlItem): void {
@@ -226,10 +202,10 @@ export class Sender {
       case SYN_STREAM: {
         const stream = s.streams.get(frame.streamId);
         if (stream === undefined) return;
-        stream.state = StreamState.OPENING;
-        if (frame.flags & CTRL_FLAG_FIN) stream.shutdown(SHUT_WR);
-        if (frame.flags & CTRL_FLAG_UNIDIRECTIONAL) stream.shutdown(SHUT_RD);
-        s.closeStreamIfShutRdwr(stream);
+        s.step(stream, Input.SENT_SYN_STREAM);
+        if (frame.flags & CTRL_FLAG_FIN) s.step(stream, Input.SENT_FIN);
+        // Unidirectional: the peer will send nothing, so its half is done too.
+        if (frame.flags & CTRL_FLAG_UNIDIRECTIONAL) s.step(stream, Input.RECV_FIN);
         if (item.dataSource !== null && s.streams.has(frame.streamId)) {
           s.addData(frame.streamId, DATA_FLAG_FIN, item.dataSource);
         }
@@ -238,9 +214,8 @@ export class Sender {
       case SYN_REPLY: {
         const stream = s.streams.get(frame.streamId);
         if (stream === undefined) return;
-        stream.state = StreamState.OPENED;
-        if (frame.flags & CTRL_FLAG_FIN) stream.shutdown(SHUT_WR);
-        s.closeStreamIfShutRdwr(stream);
+        s.step(stream, Input.SENT_SYN_REPLY);
+        if (frame.flags & CTRL_FLAG_FIN) s.step(stream, Input.SENT_FIN);
         if (item.dataSource !== null && s.streams.has(frame.streamId)) {
           s.addData(frame.streamId, DATA_FLAG_FIN, item.dataSource);
         }
@@ -249,17 +224,18 @@ export class Sender {
       case HEADERS: {
         const stream = s.streams.get(frame.streamId);
         if (stream === undefined) return;
-        if (frame.flags & CTRL_FLAG_FIN) stream.shutdown(SHUT_WR);
-        s.closeStreamIfShutRdwr(stream);
+        if (frame.flags & CTRL_FLAG_FIN) s.step(stream, Input.SENT_FIN);
         return;
       }
-      case RST_STREAM:
+      case RST_STREAM: {
         // A client cancelling its stream cancels what was pushed for it too.
         if (!s.isServer && s.isMyStreamId(frame.streamId) && frame.statusCode === CANCEL) {
           s.closePushedStreams(frame.streamId, frame.statusCode);
         }
-        s.closeStream(frame.streamId, frame.statusCode);
+        const stream = s.streams.get(frame.streamId);
+        if (stream !== undefined) s.step(stream, Input.SENT_RST_STREAM, frame.statusCode);
         return;
+      }
       case PING:
         // Remember the id whose echo we expect. spdylay records every PING it
         // sends, echoes included, so when both sides ping at once the echo of
@@ -321,11 +297,12 @@ export class Sender {
     return { item, head, payload: result, length: head.length + result.length, dataFlags: flags };
   }
 
+  /** 0 when the DATA item may be sent now (its refusals are silent, so the code only tells). */
   private dataRefusal(stream: Stream | undefined, item: OutboundDataItem): number {
-    const basic = streamWritable(stream);
-    if (basic !== 0) return basic;
-    if (stream!.deferred !== null && stream!.deferred !== item) return ERR_DEFERRED_DATA_EXIST;
-    return this.streamFrameRefusal(item.streamId);
+    const refusal = this.s.ruleFor(item.streamId, stream, Input.SEND_DATA).verdict;
+    if (refusal !== 0) return refusal;
+    // One DATA item per stream at a time (spdylay's deferred_data).
+    return stream!.deferred !== null && stream!.deferred !== item ? ERR_DEFERRED_DATA_EXIST : 0;
   }
 
   /**
@@ -348,10 +325,7 @@ export class Sender {
     const payloadLength = frame.length - frame.head.length;
     s.emit({ type: 'data-send', flags: frame.dataFlags, streamId: item.streamId, length: payloadLength });
     const stream = s.streams.get(item.streamId);
-    if (item.eof && item.flags & DATA_FLAG_FIN && stream !== undefined) {
-      stream.shutdown(SHUT_WR);
-      s.closeStreamIfShutRdwr(stream);
-    }
+    if (item.eof && item.flags & DATA_FLAG_FIN && stream !== undefined) s.step(stream, Input.SENT_FIN);
     if (item.eof || this.dataRefusal(s.streams.get(item.streamId), item) !== 0) return;
     // Keep the line while nothing of strictly higher priority waits; otherwise
     // go behind the others of our priority (round robin, as spdylay).
@@ -366,13 +340,6 @@ export function notSent(item: OutboundCtrlItem, errorCode: number): CtrlNotSendE
   const event: CtrlNotSendEvent = { type: 'ctrl-not-send', frame: item.frame, errorCode };
   if (item.frame.type === SYN_STREAM) event.streamUserData = item.streamUserData;
   return event;
-}
-
-/** The first checks of every stream frame: the stream exists and we have not sent FIN. */
-function streamWritable(stream: Stream | undefined): number {
-  if (stream === undefined) return ERR_STREAM_CLOSED;
-  if (stream.shutFlags & SHUT_WR) return ERR_STREAM_SHUT_WR;
-  return 0;
 }
 
 function describe(value: unknown): string {

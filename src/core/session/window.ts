@@ -31,7 +31,7 @@ import type { VersionFacts } from '../version.js';
 import { INITIAL_WINDOW_SIZE, MAX_31BIT } from '../wire.js';
 import type { SettingsValues } from './settings.js';
 import type { Stream } from './stream.js';
-import { SHUT_RD } from './stream.js';
+import { SHUT_RD } from './stream-table.js';
 
 /**
  * A flow-control violation by the peer, and the answer it gets: a stream
@@ -339,7 +339,7 @@ export class FlowControl {
         this.sessionConsumedUnacked = 0;
       }
     }
-    if (stream === undefined || stream.shutFlags & SHUT_RD) return;
+    if (stream === undefined || stream.state & SHUT_RD) return;
     const delta = stream.window.consumed(length, this.streamThreshold);
     if (delta !== null) this.sendWindowUpdate(stream.id, delta);
   }
@@ -391,7 +391,7 @@ export class FlowControl {
     if (!this.automatic || !this.facts.streamFlowControl) return;
     const threshold = this.streamThreshold;
     for (const stream of streams.values()) {
-      if (stream.shutFlags & SHUT_RD) continue;
+      if (stream.state & SHUT_RD) continue;
       const delta = stream.window.takeUnacked(threshold);
       if (delta !== null) this.sendWindowUpdate(stream.id, delta);
     }
