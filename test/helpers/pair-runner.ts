@@ -112,7 +112,7 @@ export interface SideTranscript {
   /** The highest peer stream id when this side submitted GOAWAY (what its last-good-stream-id must be). */
   goawaySubmittedWith: number | null;
   goawayReceived: boolean;
-  /** Streams left in the machine's table at the end. */
+  /** Streams this side opened that are still open at the end (every stream in its table is one it opened). */
   streamsLeft: number;
   wantRead: boolean;
   wantWrite: boolean;
@@ -638,7 +638,7 @@ export function runPair(w: Workload): Transcript {
     void i;
   }
   for (const side of [sides.client, sides.server]) {
-    side.t.streamsLeft = side.session['machine'].core.streams.size;
+    side.t.streamsLeft = [...side.t.opened].filter((id) => machineHas(side.session, id)).length;
     side.t.wantRead = side.session.wantRead();
     side.t.wantWrite = side.session.wantWrite();
   }

@@ -22,6 +22,7 @@ import {
   Session,
   SynReplyFrame,
   SynStreamFrame,
+  SETTINGS_MAX_CONCURRENT_STREAMS,
 } from '../../src/index.js';
 import type { AnyCtrlFrame, RstStreamFrame } from '../../src/index.js';
 import { ascii, concat } from '../helpers/bytes.js';
@@ -290,8 +291,12 @@ describe('sending', () => {
     h.session.submitRstStream(1, PROTOCOL_ERROR);
     h.flush();
     expect(h.log.of('onStreamCloseCb').map((e) => e.text)).toEqual(['stream-close 1 PROTOCOL_ERROR']);
-    expect(h.core.numOutgoingStreams).toBe(0);
     expect(h.stream(1)).toBeUndefined();
+    // Counted out exactly once: with the peer's limit at 1, one new stream (not two, not none) may open.
+    h.recv(h.peer.settings(0, [[SETTINGS_MAX_CONCURRENT_STREAMS, 0, 1]]));
+    h.session.submitRequest(0, [[':path', '/a']]);
+    h.session.submitRequest(0, [[':path', '/b']]);
+    expect(h.flushLabels()).toEqual(['SYN_STREAM(3)']);
   });
 
   it('failSession: GOAWAY goes out with the given status and the session is done', () => {

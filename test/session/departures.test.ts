@@ -25,7 +25,7 @@ import {
 } from '../../src/index.js';
 import type { GoawayFrame, SynStreamFrame } from '../../src/index.js';
 import { ascii, hex } from '../helpers/bytes.js';
-import { client, machineOf, server } from '../helpers/harness.js';
+import { client, server, skipIdsTo } from '../helpers/harness.js';
 import { bodyProvider } from '../helpers/providers.js';
 import { describeStream } from '../helpers/stream-states.js';
 
@@ -185,7 +185,7 @@ describe('GOAWAY and stream ids', () => {
 
   it('running out of stream ids throws ERR_STREAM_ID_NOT_AVAILABLE at submit (spdylay reports it at send)', () => {
     const s = new Session(CLIENT, PROTO_SPDY3);
-    machineOf(s).core.nextStreamId = 2 ** 31 + 1;
+    skipIdsTo(s, { streamId: 2 ** 31 + 1 });
     let thrown: unknown;
     try {
       s.submitRequest(0, [[':path', '/']]);

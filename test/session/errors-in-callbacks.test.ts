@@ -6,7 +6,15 @@
  * next call) and the session's state stays consistent.
  */
 import { describe, expect, it } from 'vitest';
-import { CLIENT, CTRL_FLAG_FIN, DATA_FLAG_FIN, PROTO_SPDY3, SERVER, Session } from '../../src/index.js';
+import {
+  CLIENT,
+  CTRL_FLAG_FIN,
+  DATA_FLAG_FIN,
+  PROTO_SPDY3,
+  SERVER,
+  SETTINGS_MAX_CONCURRENT_STREAMS,
+  Session,
+} from '../../src/index.js';
 import type { SessionCallbacks } from '../../src/index.js';
 import { concat, sameBytes } from '../helpers/bytes.js';
 import { FrameFactory } from '../helpers/frame-factory.js';
@@ -111,7 +119,11 @@ describe('while receiving', () => {
     h.flush();
     expect(() => h.recv(h.peer.synReply({ streamId: 1, flags: CTRL_FLAG_FIN }))).toThrow('close');
     expect(h.stream(1)).toBeUndefined();
-    expect(h.core.numOutgoingStreams).toBe(0);
+    // Counted out exactly once: with the peer's limit at 1, one new stream (not two, not none) may open.
+    h.recv(h.peer.settings(0, [[SETTINGS_MAX_CONCURRENT_STREAMS, 0, 1]]));
+    h.session.submitRequest(0, [[':path', '/a']]);
+    h.session.submitRequest(0, [[':path', '/b']]);
+    expect(h.flushLabels()).toEqual(['SYN_STREAM(3)']);
   });
 
   it('recv() with a recvCb rethrows once the chunk in hand is processed', () => {

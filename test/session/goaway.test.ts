@@ -76,7 +76,10 @@ describe('after our GOAWAY is sent', () => {
     h.recv(h.peer.synStream({ streamId: 3, flags: CTRL_FLAG_FIN }));
     expect(h.log.take()).toEqual([]);
     expect(h.flush()).toEqual([]);
-    expect(h.core.lastRecvStreamId).toBe(1);
+    // Not recorded: a GOAWAY submitted now would still name stream 1 (refused, as ours is out).
+    h.session.submitGoaway(GOAWAY_OK);
+    h.flush();
+    expect(h.log.of('onCtrlNotSendCb').map((e) => e.text)).toEqual(['ctrl-not-send GOAWAY(1,OK) ERR_GOAWAY_ALREADY_SENT']);
   });
 
   it('DATA for such a stream is dropped without RST_STREAM', () => {
@@ -116,13 +119,16 @@ describe('after our GOAWAY is sent', () => {
 });
 
 describe('after the peer\'s GOAWAY', () => {
-  it('is reported with its fields and recorded', () => {
+  it('is reported with its fields and acted on: our streams above its last-good-stream-id close', () => {
     const h = client(V);
+    for (let i = 0; i < 4; i++) h.session.submitRequest(0, [[':path', '/']]);
+    h.flush();
+    h.log.take();
     h.recv(h.peer.goaway(5, GOAWAY_PROTOCOL_ERROR));
-    expect(h.log.take()).toEqual(['ctrl-recv GOAWAY(5,PROTOCOL_ERROR)']);
+    expect(h.log.take()).toEqual(['ctrl-recv GOAWAY(5,PROTOCOL_ERROR)', 'stream-close 7 REFUSED_STREAM']);
     const frame = h.log.frames('onCtrlRecvCb')[0] as GoawayFrame;
     expect([frame.lastGoodStreamId, frame.statusCode]).toEqual([5, GOAWAY_PROTOCOL_ERROR]);
-    expect(h.core.lastGoodStreamId).toBe(5);
+    expect([1, 3, 5, 7].map((id) => h.stream(id) !== undefined)).toEqual([true, true, true, false]);
   });
 
   it('new streams of the peer are ignored; ours queued or new are refused', () => {

@@ -21,7 +21,6 @@ import {
   PROTO_SPDY3_1,
   SERVER,
   SETTINGS_INITIAL_WINDOW_SIZE,
-  SETTINGS_MAX_CONCURRENT_STREAMS,
   Session,
   StreamClosedError,
   UnsupportedVersionError,
@@ -239,7 +238,6 @@ describe('submitSettings', () => {
 
   it('a repeated or unknown id throws InvalidArgumentError and changes nothing', () => {
     const h = client(V);
-    const local = h.core.localSettings;
     for (const iv of [
       [
         [4, 0, 1],
@@ -254,8 +252,13 @@ describe('submitSettings', () => {
       expect(() => h.session.submitSettings(0, iv as [number, number, number][])).toThrow(InvalidArgumentError);
     }
     expect(() => h.session.submitSettings(256, [])).toThrow(InvalidArgumentError);
-    expect(local[SETTINGS_MAX_CONCURRENT_STREAMS]).toBe(2 ** 31 - 1);
     expect(h.session.getOutboundQueueSize()).toBe(0);
+    // Our MAX_CONCURRENT_STREAMS is still unlimited: three pushed streams are all accepted.
+    h.session.submitRequest(0, [[':path', '/']]);
+    h.flush();
+    h.log.take();
+    for (const id of [2, 4, 6]) h.recv(h.peer.synStream({ streamId: id, assocStreamId: 1, flags: CTRL_FLAG_UNIDIRECTIONAL }));
+    expect(h.log.take()).toEqual(['ctrl-recv SYN_STREAM(2)', 'ctrl-recv SYN_STREAM(4)', 'ctrl-recv SYN_STREAM(6)']);
   });
 
   it('an empty list is allowed', () => {
@@ -266,8 +269,12 @@ describe('submitSettings', () => {
 
   it('local settings change at submit, before the frame is sent', () => {
     const h = client(V);
+    h.session.submitRequest(0, [[':path', '/']]);
+    h.flush();
     h.session.submitSettings(0, [[SETTINGS_INITIAL_WINDOW_SIZE, 0, 4096]]);
-    expect(h.core.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]).toBe(4096);
+    // The automatic WINDOW_UPDATE threshold is already half of 4096, not of 65536.
+    h.recv(h.peer.synReply({ streamId: 1 }), h.peer.data(1, 0, 2048));
+    expect(h.flushLabels()).toEqual(['SETTINGS', 'WINDOW_UPDATE(1,+2048)']);
   });
 });
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROTO_SPDY3 } from '../../src/index.js';
 import type { PingFrame } from '../../src/index.js';
-import { EVERY_VERSION, client, server } from '../helpers/harness.js';
+import { EVERY_VERSION, client, server, skipIdsTo } from '../helpers/harness.js';
 
 const V = PROTO_SPDY3;
 
@@ -120,12 +120,12 @@ describe('details', () => {
 
   it('our ids wrap past 2^31-1 back to the first of our parity', () => {
     const c = client(V);
-    c.core.nextUniqueId = 2 ** 31 - 1;
+    skipIdsTo(c.session, { pingId: 2 ** 31 - 1 });
     c.session.submitPing();
     c.session.submitPing();
     expect(c.flushLabels()).toEqual([`PING(${2 ** 31 - 1})`, 'PING(1)']);
     const s = server(V);
-    s.core.nextUniqueId = 2 ** 31 - 2;
+    skipIdsTo(s.session, { pingId: 2 ** 31 - 2 });
     s.session.submitPing();
     s.session.submitPing();
     expect(s.flushLabels()).toEqual([`PING(${2 ** 31 - 2})`, 'PING(2)']);

@@ -186,17 +186,19 @@ describe('regressions', () => {
     server.submitGoaway(GOAWAY_OK);
     server.memRecv(request);
     expect(serverSaw).toEqual([]);
-    expect(server['machine'].core.streams.size).toBe(0);
 
     const out = server.memSend()!;
     const types = new FrameSplitter().push(out).map((f) => f.type);
     expect(types).toEqual([GOAWAY]);
     expect(types).not.toContain(SYN_REPLY);
     expect(types).not.toContain(RST_STREAM);
+    // No stream was opened: with its GOAWAY out, the server has nothing left to read for.
+    expect(server.wantRead()).toBe(false);
     client.memRecv(out);
     pump(client, server);
     expect(clientCloses).toEqual([[1, REFUSED_STREAM]]);
-    expect(client['machine'].core.streams.size).toBe(0);
+    // No stream left: after the peer's GOAWAY, nothing more to read for.
+    expect(client.wantRead()).toBe(false);
   });
 
   it('a DATA frame that ends after our RST_STREAM is queued does not close the stream', () => {

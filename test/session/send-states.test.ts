@@ -29,7 +29,7 @@ import {
 } from '../../src/index.js';
 import type { SynStreamFrame } from '../../src/index.js';
 import { framesOfType } from '../helpers/frame-reader.js';
-import { EVERY_VERSION, client, machineOf, server } from '../helpers/harness.js';
+import { EVERY_VERSION, client, server, skipIdsTo } from '../helpers/harness.js';
 import type { Harness } from '../helpers/harness.js';
 import { bodyProvider } from '../helpers/providers.js';
 import { OUR_STATES, THEIR_STATES, describeStream } from '../helpers/stream-states.js';
@@ -213,7 +213,7 @@ describe('session-wide refusals', () => {
 
 describe('stream ids running out', () => {
   const nearEnd = (h: Harness) => {
-    machineOf(h.session).core.nextStreamId = 2 ** 31 - 1; // the last odd 31-bit id
+    skipIdsTo(h.session, { streamId: 2 ** 31 - 1 }); // the last odd 31-bit id
   };
 
   it('the last id is used; one more SYN_STREAM throws ERR_STREAM_ID_NOT_AVAILABLE at submit', () => {
@@ -244,7 +244,7 @@ describe('stream ids running out', () => {
 
   it('a client session with ids left accepts submits (the check counts queued SYN_STREAMs)', () => {
     const s = new Session(CLIENT, PROTO_SPDY3);
-    machineOf(s).core.nextStreamId = 2 ** 31 - 5; // three ids left: 2^31-5, -3, -1
+    skipIdsTo(s, { streamId: 2 ** 31 - 5 }); // three ids left: 2^31-5, -3, -1
     s.submitRequest(0, [[':path', '/1']]);
     s.submitRequest(0, [[':path', '/2']]);
     s.submitRequest(0, [[':path', '/3']]);

@@ -18,16 +18,27 @@ import {
   SETTINGS_MAX_CONCURRENT_STREAMS,
   SETTINGS_ROUND_TRIP_TIME,
   SETTINGS_UPLOAD_BANDWIDTH,
+  SYN_STREAM,
 } from '../../src/index.js';
 import type { SettingsFrame } from '../../src/index.js';
 import { concat, hex } from '../helpers/bytes.js';
 import { framesOfType } from '../helpers/frame-reader.js';
 import { client, server } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
 import { bodyProvider } from '../helpers/providers.js';
 import type { SinkEvent } from '../helpers/recording-sink.js';
 
 const MAX_STREAMS = SETTINGS_MAX_CONCURRENT_STREAMS;
 const IWS = SETTINGS_INITIAL_WINDOW_SIZE;
+
+/**
+ * How many of `n` requests submitted now go out at once: the peer's
+ * MAX_CONCURRENT_STREAMS as the session applies it, up to `n`.
+ */
+function concurrentStreams(h: Harness, n = 10): number {
+  for (let i = 0; i < n; i++) h.session.submitRequest(0, [[':path', '/']]);
+  return framesOfType(h.flush(), SYN_STREAM).length;
+}
 
 /** DATA payload bytes sent on `streamId`. */
 const dataBytes = (sent: SinkEvent[], streamId: number) =>
@@ -94,19 +105,21 @@ describe('receiving', () => {
         [MAX_STREAMS, 0, 1],
       ]),
     );
-    expect(h.core.remoteSettings[MAX_STREAMS]).toBe(1_000_000_009);
     expect((h.log.frames('onCtrlRecvCb')[0] as SettingsFrame).iv).toEqual([
       [MAX_STREAMS, 0, 1_000_000_009],
       [MAX_STREAMS, 0, 1],
     ]);
+    expect(concurrentStreams(h)).toBe(10); // 1_000_000_009, not 1
   });
 
   it('unknown ids (0, above 8) are skipped; the frame is still reported', () => {
     const h = client(PROTO_SPDY3);
     h.recv(h.peer.settings(0, [[0, 0, 5], [999, 0, 5], [SETTINGS_ROUND_TRIP_TIME, 0, 77]]));
     expect(h.log.take()).toEqual(['ctrl-recv SETTINGS']);
-    expect(h.core.remoteSettings[SETTINGS_ROUND_TRIP_TIME]).toBe(77);
-    expect(h.core.remoteSettings.length).toBe(9); // nothing stored beyond id 8
+    // The settings the session acts on keep their defaults: no stream limit, 64 KiB windows.
+    expect(concurrentStreams(h)).toBe(10);
+    h.session.submitRequest(0, [[':method', 'POST']], bodyProvider(70_000));
+    expect(dataBytes(h.flush(), 21)).toBe(65536);
   });
 
   it('an empty SETTINGS is reported', () => {
@@ -119,9 +132,8 @@ describe('receiving', () => {
     const h = client(PROTO_SPDY3);
     h.recv(h.peer.settings(0, [[MAX_STREAMS, ID_FLAG_SETTINGS_PERSIST_VALUE, 3]]));
     h.recv(h.peer.settings(FLAG_SETTINGS_CLEAR_SETTINGS, [[SETTINGS_UPLOAD_BANDWIDTH, ID_FLAG_SETTINGS_PERSISTED, 9]]));
-    expect(h.core.remoteSettings[MAX_STREAMS]).toBe(3);
-    expect(h.core.remoteSettings[SETTINGS_UPLOAD_BANDWIDTH]).toBe(9);
     expect(h.flush()).toEqual([]);
+    expect(concurrentStreams(h)).toBe(3); // the first frame's value, not cleared by the second
   });
 
   it('SPDY/2 ids are read little-endian: a big-endian id names another setting and is skipped', () => {
@@ -129,18 +141,17 @@ describe('receiving', () => {
     // Two entries: 04 00 00 (id 4, LE) = 7; 00 00 04 (id 0x040000, LE) = 1.
     const frame = hex('80 02 00 04 00 00 00 14  00 00 00 02  04 00 00 00  00 00 00 07  00 00 04 00  00 00 00 01');
     h.recv(frame);
-    expect(h.core.remoteSettings[MAX_STREAMS]).toBe(7);
     expect((h.log.frames('onCtrlRecvCb')[0] as SettingsFrame).iv).toEqual([
       [MAX_STREAMS, 0, 7],
       [0x040000, 0, 1],
     ]);
+    expect(concurrentStreams(h)).toBe(7);
   });
 
   it('SPDY/2 stores INITIAL_WINDOW_SIZE but has no windows to move', () => {
     const h = client(PROTO_SPDY2);
     h.session.submitRequest(0, [[':method', 'POST']], bodyProvider(100_000));
     h.recv(h.peer.settings(0, [[IWS, 0, 10]]));
-    expect(h.core.remoteSettings[IWS]).toBe(10);
     const sent = h.flush();
     expect(sent.filter((e) => e.e === 'data').reduce((n, e) => n + (e.e === 'data' ? e.length : 0), 0)).toBe(100_000);
   });
@@ -149,7 +160,7 @@ describe('receiving', () => {
     const h = client(PROTO_SPDY3);
     h.recv(h.peer.settings(0, [[MAX_STREAMS, 0, 1]], 2));
     expect(h.log.take()).toEqual([]);
-    expect(h.core.remoteSettings[MAX_STREAMS]).toBe(2 ** 31 - 1);
+    expect(concurrentStreams(h)).toBe(10);
   });
 
   it('INITIAL_WINDOW_SIZE of 2^31 or more is ignored: not applied, not recorded (spdylay records it, so later streams open with a negative window)', () => {
@@ -172,7 +183,11 @@ describe('receiving', () => {
     const h = client(PROTO_SPDY3);
     const frame = concat(h.peer.settings(0, [[MAX_STREAMS, 0, 2], [IWS, 0, 1000]]));
     for (let i = 0; i < frame.length; i++) h.session.memRecv(frame.subarray(i, i + 1));
-    expect([h.core.remoteSettings[MAX_STREAMS], h.core.remoteSettings[IWS]]).toEqual([2, 1000]);
     expect(h.log.take()).toEqual(['ctrl-recv SETTINGS']);
+    // MAX_CONCURRENT_STREAMS 2 and INITIAL_WINDOW_SIZE 1000: two streams of three go, 1000 bytes each.
+    for (let i = 0; i < 3; i++) h.session.submitRequest(0, [[':method', 'POST']], bodyProvider(5000));
+    const sent = h.flush();
+    expect(framesOfType(sent, SYN_STREAM).map((f) => f.streamId)).toEqual([1, 3]);
+    expect([dataBytes(sent, 1), dataBytes(sent, 3)]).toEqual([1000, 1000]);
   });
 });

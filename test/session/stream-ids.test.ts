@@ -6,7 +6,7 @@
  * and above every id it used before.
  */
 import { describe, expect, it } from 'vitest';
-import { CTRL_FLAG_FIN, CTRL_FLAG_UNIDIRECTIONAL, PROTO_SPDY2, PROTO_SPDY3 } from '../../src/index.js';
+import { CTRL_FLAG_FIN, CTRL_FLAG_UNIDIRECTIONAL, GOAWAY_OK, PROTO_SPDY2, PROTO_SPDY3 } from '../../src/index.js';
 import type { SynStreamFrame } from '../../src/index.js';
 import { framesOfType } from '../helpers/frame-reader.js';
 import { EVERY_VERSION, client, server } from '../helpers/harness.js';
@@ -44,7 +44,8 @@ describe.each(EVERY_VERSION)('the peer\'s ids ($name)', ({ version }) => {
     const h = server(version);
     h.recv(h.peer.synStream({ streamId: 1 }), h.peer.synStream({ streamId: 7 }), h.peer.synStream({ streamId: 9 }));
     expect(h.log.take()).toEqual(['ctrl-recv SYN_STREAM(1)', 'ctrl-recv SYN_STREAM(7)', 'ctrl-recv SYN_STREAM(9)']);
-    expect(h.core.lastRecvStreamId).toBe(9);
+    h.session.submitGoaway(GOAWAY_OK); // names the highest stream the peer opened
+    expect(h.flushLabels()).toEqual(['GOAWAY(9,OK)']);
   });
 
   it('the last id again is a stream error: RST_STREAM PROTOCOL_ERROR, and the open stream becomes CLOSING', () => {
@@ -106,8 +107,9 @@ describe('SYN_STREAM of the other version', () => {
     const h = server(PROTO_SPDY3);
     h.recv(h.peer.synStream({ streamId: 1, version: 2, nv: [[':path', '/']] }));
     expect(h.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) UNSUPPORTED_VERSION']);
-    expect(h.core.lastRecvStreamId).toBe(1);
     expect(h.flushLabels()).toEqual(['RST_STREAM(1,UNSUPPORTED_VERSION)']);
+    h.session.submitGoaway(GOAWAY_OK); // names the highest stream the peer opened: 1, recorded
+    expect(h.flushLabels()).toEqual(['GOAWAY(1,OK)']);
   });
 
   it('the same in a SPDY/2 session given a version-3 SYN_STREAM', () => {

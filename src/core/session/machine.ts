@@ -33,7 +33,7 @@ import { MAX_31BIT } from '../wire.js';
 import { describeValue } from '../option-keys.js';
 import { resolveConfig } from './config.js';
 import type { SessionConfig } from './config.js';
-import { SessionCore } from './core.js';
+import { SessionState } from './session-state.js';
 import type { SessionEventSink } from './events.js';
 import type { DataSource } from './outbound.js';
 import { CodecWait, DeferralProbe } from './codec-wait.js';
@@ -57,7 +57,7 @@ export interface PreparedFrame {
 export class SessionMachine {
   readonly side: typeof CLIENT | typeof SERVER;
   readonly facts: VersionFacts;
-  /** @internal */ readonly core: SessionCore;
+  private readonly state: SessionState;
   private readonly sender: Sender;
   private readonly decoder: FrameDecoder;
   private readonly memSendChunkSize: number;
@@ -89,20 +89,20 @@ export class SessionMachine {
     const codec =
       c.headerCodec ??
       createHeaderCodec({ version, side, encoding: c.headerEncoding, maxInflatedSize: c.maxHeaderBlockSize });
-    this.core = new SessionCore(side, facts, sink, c.autoWindowUpdate, c.sessionWindowOverrunTolerance);
+    this.state = new SessionState(side, facts, sink, c.autoWindowUpdate, c.sessionWindowOverrunTolerance);
     if (isDeferring(codec)) {
       const probe = new DeferralProbe(codec.encoder);
       this.headerEncoder = probe;
-      this.sender = new Sender(this.core, probe, c.dataChunkSize, probe);
-      this.wait = new CodecWait(new Receiver(this.core, null), codec.decoder);
+      this.sender = new Sender(this.state, probe, c.dataChunkSize, probe);
+      this.wait = new CodecWait(new Receiver(this.state, null), codec.decoder);
       this.decoder = new FrameDecoder({ facts, sink: this.wait, maxControlFrameLength: c.maxControlFrameLength });
       return;
     }
     this.headerEncoder = codec.encoder;
-    this.sender = new Sender(this.core, codec.encoder, c.dataChunkSize);
+    this.sender = new Sender(this.state, codec.encoder, c.dataChunkSize);
     this.decoder = new FrameDecoder({
       facts,
-      sink: new Receiver(this.core, codec.decoder),
+      sink: new Receiver(this.state, codec.decoder),
       maxControlFrameLength: c.maxControlFrameLength,
     });
   }
@@ -118,9 +118,9 @@ export class SessionMachine {
   memRecv(data: Uint8Array): number {
     if (!(data instanceof Uint8Array)) throw new InvalidArgumentError('memRecv expects a Uint8Array');
     // After connectionLost() nothing is processed: the bytes are dropped.
-    if (this.core.transportLost || this.lostWhileHolding) return data.length;
+    if (this.state.transportLost || this.lostWhileHolding) return data.length;
     this.decoder.push(data);
-    this.core.rethrowPending();
+    this.state.rethrowPending();
     return data.length;
   }
 
@@ -143,7 +143,7 @@ export class SessionMachine {
    * no copy at all.
    */
   memSendv(): Uint8Array[] | null {
-    if (this.core.transportLost) return null;
+    if (this.state.transportLost) return null;
     if (this.wait !== null) return this.memSendvDeferring(this.wait);
     let chunks = this.unsent;
     this.unsent = [];
@@ -158,11 +158,11 @@ export class SessionMachine {
       total += frame.length;
       this.sender.sent(frame);
     }
-    if (this.core.pendingError !== null) {
+    if (this.state.hasPendingError) {
       // Keep the bytes for the next call: a callback's exception must not lose frames.
       this.unsent = chunks;
       chunks = [];
-      this.core.rethrowPending();
+      this.state.rethrowPending();
     }
     return chunks.length > 0 ? chunks : null;
   }
@@ -178,10 +178,10 @@ export class SessionMachine {
     else this.deferredPass();
     let chunks = this.unsent;
     this.unsent = [];
-    if (this.core.pendingError !== null) {
+    if (this.state.hasPendingError) {
       this.unsent = chunks;
       chunks = [];
-      this.core.rethrowPending();
+      this.state.rethrowPending();
     }
     return chunks.length > 0 ? chunks : null;
   }
@@ -221,7 +221,7 @@ export class SessionMachine {
    */
   resumeHeaderBlocks(): void {
     this.wait?.replay(() => this.runPass(this.passTotal));
-    this.core.rethrowPending();
+    this.state.rethrowPending();
   }
 
   /** True while a deferring header codec's answer is awaited (memSend then has nothing new). */
@@ -243,7 +243,7 @@ export class SessionMachine {
       try {
         run();
       } catch (error) {
-        this.core.pendingError ??= { error };
+        this.state.keepError(error);
       }
     });
     return true;
@@ -274,18 +274,18 @@ export class SessionMachine {
 
   /** Rethrows the exception a callback raised during the current call, if any. */
   rethrowPending(): void {
-    this.core.rethrowPending();
+    this.state.rethrowPending();
   }
 
   // ---- state ----
 
   /** spdylay's want_read: false once a failing GOAWAY is out, or after GOAWAY with no stream left. */
   wantRead(): boolean {
-    const s = this.core;
-    if (s.isTerminated) return false;
+    const state = this.state;
+    if (state.isTerminated) return false;
     // Waiting for a deferring codec, the session cannot tell yet: it reads on.
     if (this.wait !== null && this.wait.holding) return true;
-    return s.goawayFlags === 0 || s.streams.size > 0;
+    return !state.goaway.any || state.streams.size > 0;
   }
 
   /**
@@ -295,24 +295,24 @@ export class SessionMachine {
    * "wantWrite stays true until the failing GOAWAY is sent").
    */
   wantWrite(): boolean {
-    const s = this.core;
-    if (s.isTerminated) return false;
+    const state = this.state;
+    if (state.isTerminated) return false;
     if (this.unsent.length > 0) return true;
     // Waiting for a deferring codec: nothing can go out until it answers.
     if (this.wait !== null && this.wait.holding) return false;
-    if (s.goawayFlags === 0 || s.streams.size > 0) return this.sender.hasPending;
-    return s.queue.hasMain;
+    if (!state.goaway.any || state.streams.size > 0) return this.sender.hasPending;
+    return state.hasQueuedNonSynStream;
   }
 
   /** User data of a stream we opened; null for unknown streams and the peer's streams. */
   getStreamUserData(streamId: number): unknown {
-    const stream = this.core.streams.get(streamId);
-    if (stream === undefined || !this.core.isMyStreamId(streamId)) return null;
+    const stream = this.state.streams.get(streamId);
+    if (stream === undefined || !this.state.isMyStreamId(streamId)) return null;
     return stream.userData ?? null;
   }
 
   getOutboundQueueSize(): number {
-    return this.core.queue.size;
+    return this.state.queueSize;
   }
 
   getPriLowest(): number {
@@ -321,7 +321,7 @@ export class SessionMachine {
 
   /** Whether stream `streamId` exists (open or half-closed). */
   isStreamOpen(streamId: number): boolean {
-    return this.core.streams.has(streamId);
+    return this.state.streams.has(streamId);
   }
 
   /**
@@ -335,18 +335,18 @@ export class SessionMachine {
     // While a deferring codec is awaited, it runs in its turn; whether it
     // waits for window is not known yet.
     if (this.wait !== null && this.held(() => this.resumeData(streamId))) return true;
-    const stream = this.core.streams.get(streamId);
+    const stream = this.state.streams.get(streamId);
     if (stream === undefined || stream.deferred === null) {
       throw new InvalidArgumentError(`stream ${String(streamId)} has no deferred DATA`);
     }
     if (stream.deferredByFlowControl) return false;
-    this.core.queue.push(stream.detachDeferred()!);
+    this.state.resumeDeferred(stream);
     return true;
   }
 
   failSession(statusCode: number): void {
     if (this.wait !== null && this.held(() => this.failSession(statusCode))) return;
-    this.core.failSession(checkedUint32(statusCode, 'statusCode'));
+    this.state.failSession(checkedUint32(statusCode, 'statusCode'));
   }
 
   /**
@@ -363,8 +363,8 @@ export class SessionMachine {
       return;
     }
     this.unsent = [];
-    this.core.connectionLost();
-    this.core.rethrowPending();
+    this.state.connectionLost();
+    this.state.rethrowPending();
   }
 
   /**
@@ -378,14 +378,14 @@ export class SessionMachine {
    */
   consume(streamId: number, length: number): void {
     if (this.wait !== null && this.held(() => this.consume(streamId, length))) return;
-    const s = this.core;
-    if (s.flow.automatic) throw new InvalidArgumentError('consume() needs config.autoWindowUpdate = false');
+    const state = this.state;
+    if (state.flow.automatic) throw new InvalidArgumentError('consume() needs config.autoWindowUpdate = false');
     checkedStreamId(streamId, 'streamId', true);
     if (!Number.isInteger(length) || length < 0 || length > MAX_31BIT) {
       throw new InvalidArgumentError(`length must be an integer 0..2^31-1, got ${describeValue(length)}`);
     }
-    if (s.transportLost) return;
-    s.flow.consume(streamId === 0 ? undefined : s.streams.get(streamId), length);
+    if (state.transportLost) return;
+    state.flow.consume(streamId === 0 ? undefined : state.streams.get(streamId), length);
   }
 
   // ---- submit ----
@@ -426,28 +426,24 @@ export class SessionMachine {
     if (data === null || typeof data !== 'object' || typeof data.read !== 'function') {
       throw new InvalidArgumentError('submitData needs a data provider');
     }
-    this.core.addData(checkedStreamId(streamId, 'streamId'), flags & DATA_FLAG_FIN, data);
+    this.state.addData(checkedStreamId(streamId, 'streamId'), flags & DATA_FLAG_FIN, data);
   }
 
   submitRstStream(streamId: number, statusCode: number): void {
     if (this.wait !== null && this.held(() => this.submitRstStream(streamId, statusCode))) return;
-    this.core.addRstStream(checkedStreamId(streamId, 'streamId'), checkedUint32(statusCode, 'statusCode'));
+    this.state.addRstStream(checkedStreamId(streamId, 'streamId'), checkedUint32(statusCode, 'statusCode'));
   }
 
   /** Queues a PING with the next id of our parity (clients odd, servers even), wrapping past 2^31-1. */
   submitPing(): void {
     if (this.wait !== null && this.held(() => this.submitPing())) return;
-    const s = this.core;
-    if (s.nextUniqueId > MAX_31BIT) s.nextUniqueId = s.isServer ? 2 : 1;
-    const id = s.nextUniqueId;
-    s.nextUniqueId += 2;
-    s.addPing(id);
+    this.state.addPing(this.state.ids.takePingId());
   }
 
   /** Queues GOAWAY naming the highest stream id the peer has opened so far. */
   submitGoaway(statusCode: number): void {
     if (this.wait !== null && this.held(() => this.submitGoaway(statusCode))) return;
-    this.core.addGoaway(this.core.lastRecvStreamId, checkedUint32(statusCode, 'statusCode'));
+    this.state.addGoaway(checkedUint32(statusCode, 'statusCode'));
   }
 
   /**
@@ -476,11 +472,11 @@ export class SessionMachine {
       entries.push([id, checkedFlags(entryFlags), checkedUint32(value, 'settings value')]);
     }
     entries.sort((a, b) => a[0] - b[0]);
-    const s = this.core;
-    s.addControl({ type: SETTINGS, version: this.facts.wireVersion, flags, length: 0, iv: entries });
-    for (const [id, , value] of entries) s.localSettings[id] = value;
+    const state = this.state;
+    state.addControl({ type: SETTINGS, version: this.facts.wireVersion, flags, length: 0, iv: entries });
+    for (const [id, , value] of entries) state.settings.setLocal(id, value);
     const initialWindowSize = entries.find(([id]) => id === SETTINGS_INITIAL_WINDOW_SIZE);
-    if (initialWindowSize !== undefined) s.flow.localInitialWindowSize(initialWindowSize[2], s.streams);
+    if (initialWindowSize !== undefined) state.flow.localInitialWindowSize(initialWindowSize[2], state.streams);
   }
 
   /**
@@ -492,7 +488,7 @@ export class SessionMachine {
    */
   submitWindowUpdate(streamId: number, deltaWindowSize: number): void {
     if (this.wait !== null && this.held(() => this.submitWindowUpdate(streamId, deltaWindowSize))) return;
-    const s = this.core;
+    const state = this.state;
     checkedStreamId(streamId, 'streamId', true);
     if (!this.facts.streamFlowControl && this.facts.wireVersion === 3) {
       throw new InvalidArgumentError('flow control is off (config.flowControl = false): there is no window to update');
@@ -500,9 +496,9 @@ export class SessionMachine {
     if (!Number.isInteger(deltaWindowSize) || deltaWindowSize <= 0 || deltaWindowSize > MAX_31BIT) {
       throw new InvalidArgumentError(`deltaWindowSize must be an integer 1..2^31-1, got ${describeValue(deltaWindowSize)}`);
     }
-    const stream = s.streams.get(streamId);
+    const stream = state.streams.get(streamId);
     if (streamId !== 0 && stream === undefined) throw new StreamClosedError(`stream ${streamId} is not open`);
-    s.flow.submitWindowUpdate(streamId, stream, deltaWindowSize);
+    state.flow.submitWindowUpdate(streamId, stream, deltaWindowSize);
   }
 
   private submitSynStreamShared(
@@ -513,8 +509,8 @@ export class SessionMachine {
     data: DataSource | null,
     streamUserData: unknown,
   ): void {
-    const s = this.core;
-    if (s.transportLost) throw new EOFError('the connection is lost: no new stream can be opened');
+    const state = this.state;
+    if (state.transportLost) throw new EOFError('the connection is lost: no new stream can be opened');
     // spdylay takes pri as a uint8_t and clamps a priority lower than the
     // lowest (a number above getPriLowest()) to the lowest; python-spdylay
     // refuses what does not fit a uint8_t. Both submitters come through here.
@@ -527,11 +523,11 @@ export class SessionMachine {
     const prepared = this.headerEncoder.prepare(nv, this.headerEncoding);
     // Ids are assigned at send time; refuse now what could never get one
     // (spdylay reports this only through on_ctrl_not_send).
-    if (s.nextStreamId + 2 * s.pendingSynStreams > MAX_31BIT) {
+    if (!state.ids.synStreamIdLeft) {
       throw new SpdylayError('stream ids are exhausted: open a new session', ERR_STREAM_ID_NOT_AVAILABLE);
     }
     // Only a server pushes; spdylay silently drops a client's associated id.
-    const assoc = s.isServer ? assocStreamId : 0;
+    const assoc = state.isServer ? assocStreamId : 0;
     const frame: SynStreamRecord = {
       type: SYN_STREAM,
       version: this.facts.wireVersion,
@@ -543,8 +539,7 @@ export class SessionMachine {
       slot: 0,
       nv: prepared.nv,
     };
-    s.pendingSynStreams++;
-    s.addControl(frame, {
+    state.addControl(frame, {
       dataSource: data,
       streamUserData: streamUserData ?? null,
       block: prepared,
@@ -568,7 +563,7 @@ export class SessionMachine {
       streamId,
       nv: prepared.nv,
     };
-    this.core.addControl(frame, { dataSource: data, block: prepared });
+    this.state.addControl(frame, { dataSource: data, block: prepared });
   }
 }
 

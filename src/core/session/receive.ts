@@ -45,8 +45,8 @@ import type {
 } from '../frame/types.js';
 import type { HeaderBlockDecoder, HeaderBlockResult } from '../header-codec.js';
 import { mapNamesFrom2 } from '../headers/nv.js';
-import { GOAWAY_RECV, GOAWAY_SEND, SessionCore } from './core.js';
 import { headerFrameVerdict } from './header-verdict.js';
+import type { SessionState } from './session-state.js';
 import { ACCEPT, CLOSED, Effect, IGNORE, Input, NONE } from './stream-table.js';
 import type { StreamState } from './stream-table.js';
 import type { Stream } from './stream.js';
@@ -59,7 +59,7 @@ export class Receiver implements FrameSink {
   private flowRejected = false;
 
   constructor(
-    private readonly s: SessionCore,
+    private readonly session: SessionState,
     /**
      * The session's receive-side header codec, fed the blocks the decoder
      * reports; null with a deferring codec, which codec-wait.ts feeds.
@@ -70,7 +70,7 @@ export class Receiver implements FrameSink {
   onControlFrame(frame: ControlFrameRecord): void {
     // spdylay drops a control frame whose version is not the session's, except
     // SYN_STREAM, which it answers with UNSUPPORTED_VERSION (validate_syn_stream).
-    if (frame.version !== this.s.facts.wireVersion && frame.type !== SYN_STREAM) return;
+    if (frame.version !== this.session.facts.wireVersion && frame.type !== SYN_STREAM) return;
     switch (frame.type) {
       case SYN_STREAM:
         return this.onSynStream(this.withSpdy3Names(frame));
@@ -131,12 +131,12 @@ export class Receiver implements FrameSink {
   }
 
   onParseError(type: number, head: Uint8Array, payload: Uint8Array, errorCode: number): void {
-    this.s.emit({ type: 'ctrl-recv-parse-error', frameType: type, head, payload, errorCode });
-    this.s.failSession(GOAWAY_PROTOCOL_ERROR);
+    this.session.emit({ type: 'ctrl-recv-parse-error', frameType: type, head, payload, errorCode });
+    this.session.failSession(GOAWAY_PROTOCOL_ERROR);
   }
 
   onUnknownFrame(head: Uint8Array, payload: Uint8Array): void {
-    this.s.emit({ type: 'unknown-ctrl-recv', head, payload });
+    this.session.emit({ type: 'unknown-ctrl-recv', head, payload });
   }
 
   // ---- DATA ----
@@ -147,35 +147,35 @@ export class Receiver implements FrameSink {
    * bytes were chunked.
    */
   onDataBegin(streamId: number, _flags: number, length: number): void {
-    const s = this.s;
-    const stream = s.streams.get(streamId);
+    const session = this.session;
+    const stream = session.streams.get(streamId);
     this.dataStream = stream;
     this.dataIgnored = !this.dataAllowed(streamId, stream);
     this.flowRejected = false;
     // After a session-window overrun the GOAWAY is the answer: later frames
     // are dropped without a word (test: "a peer overrunning the session
     // window gets GOAWAY PROTOCOL_ERROR").
-    if (s.flow.sessionOverrun) {
+    if (session.flow.sessionOverrun) {
       this.dataIgnored = true;
       return;
     }
-    const verdict = s.flow.recvData(this.dataIgnored ? undefined : stream, length);
+    const verdict = session.flow.recvData(this.dataIgnored ? undefined : stream, length);
     if (verdict === null) return;
     this.dataIgnored = true;
     if (verdict.scope === 'session') {
-      s.failSession(verdict.status);
+      session.failSession(verdict.status);
     } else {
       this.flowRejected = true;
-      s.addRstStream(verdict.streamId, verdict.status);
+      session.addRstStream(verdict.streamId, verdict.status);
     }
   }
 
   onDataChunk(streamId: number, flags: number, chunk: Uint8Array): void {
-    if (!this.dataIgnored) this.s.emit({ type: 'data-chunk-recv', flags, streamId, data: chunk });
+    if (!this.dataIgnored) this.session.emit({ type: 'data-chunk-recv', flags, streamId, data: chunk });
   }
 
   onDataEnd(streamId: number, flags: number, length: number): void {
-    const s = this.s;
+    const session = this.session;
     const stream = this.dataStream;
     const ignored = this.dataIgnored;
     this.dataStream = undefined;
@@ -184,23 +184,23 @@ export class Receiver implements FrameSink {
     // arriving: then, as spdylay re-checks at the end of the frame, it is
     // dropped there, FIN included, and the stream closes with our status
     // (test: "a DATA frame that ends after our RST_STREAM is queued does not close the stream").
-    const lateDrop = !ignored && (s.streams.get(streamId) !== stream || !this.dataAllowed(streamId, stream));
+    const lateDrop = !ignored && (session.streams.get(streamId) !== stream || !this.dataAllowed(streamId, stream));
     const delivered = ignored || lateDrop ? undefined : stream;
-    s.flow.dataReceived(delivered, length, (flags & DATA_FLAG_FIN) !== 0);
+    session.flow.dataReceived(delivered, length, (flags & DATA_FLAG_FIN) !== 0);
     if (lateDrop) return;
     if (delivered !== undefined) {
-      s.emit({ type: 'data-recv', flags, streamId, length });
+      session.emit({ type: 'data-recv', flags, streamId, length });
       if (flags & DATA_FLAG_FIN) this.recvFin(delivered);
       return;
     }
     // A frame dropped for a window overrun has had its answer.
-    if (!s.flow.sessionOverrun && !this.flowRejected) this.rejectData(streamId, stream);
+    if (!session.flow.sessionOverrun && !this.flowRejected) this.rejectData(streamId, stream);
     this.flowRejected = false;
   }
 
   /** spdylay's check_data_recv_allowed, as the stream table has it. */
   private dataAllowed(streamId: number, stream: Stream | undefined): boolean {
-    return this.s.ruleFor(streamId, stream, Input.RECV_DATA).verdict === ACCEPT;
+    return this.session.ruleFor(streamId, stream, Input.RECV_DATA).verdict === ACCEPT;
   }
 
   /**
@@ -211,58 +211,58 @@ export class Receiver implements FrameSink {
    * it already excludes: dropped.
    */
   private rejectData(streamId: number, stream: Stream | undefined): void {
-    const s = this.s;
-    const status = s.ruleFor(streamId, stream, Input.RECV_DATA).verdict;
+    const session = this.session;
+    const status = session.ruleFor(streamId, stream, Input.RECV_DATA).verdict;
     if (status === IGNORE || status === ACCEPT) return;
     if (stream === undefined) {
       if (streamId === 0) {
-        s.failSession(GOAWAY_PROTOCOL_ERROR);
+        session.failSession(GOAWAY_PROTOCOL_ERROR);
         return;
       }
-      if (s.goawayFlags & GOAWAY_SEND || s.goawayQueued) return;
+      if (session.goaway.ours) return;
     }
-    s.addRstStream(streamId, status);
+    session.addRstStream(streamId, status);
   }
 
   /** The peer's half of `stream` is done (FIN on a frame accepted): the request is complete on its streams. */
   private recvFin(stream: Stream): void {
-    const s = this.s;
-    if (s.ruleFor(stream.id, stream, Input.RECV_FIN).effect === Effect.REQUEST_RECV) {
-      s.emit({ type: 'request-recv', streamId: stream.id });
+    const session = this.session;
+    if (session.ruleFor(stream.id, stream, Input.RECV_FIN).effect === Effect.REQUEST_RECV) {
+      session.emit({ type: 'request-recv', streamId: stream.id });
     }
-    s.step(stream, Input.RECV_FIN);
+    session.step(stream, Input.RECV_FIN);
   }
 
   // ---- control frames ----
 
   /** SPDY/2 sessions present SPDY/3 names (`url` → `:path` ...), as spdylay's nv_2to3. */
   private withSpdy3Names<T extends HeaderFrameRecord>(frame: T): T {
-    if (this.s.facts.wireVersion === 2) frame.nv = mapNamesFrom2(frame.nv);
+    if (this.session.facts.wireVersion === 2) frame.nv = mapNamesFrom2(frame.nv);
     return frame;
   }
 
   /** Queues RST_STREAM and reports the frame as invalid (spdylay's handle_invalid_stream). */
   private handleInvalidStream(frame: ControlFrameRecord, streamId: number, statusCode: number): void {
-    this.s.addRstStream(streamId, statusCode);
-    this.s.emit({ type: 'invalid-ctrl-recv', frame, statusCode });
+    this.session.addRstStream(streamId, statusCode);
+    this.session.emit({ type: 'invalid-ctrl-recv', frame, statusCode });
   }
 
   private onSynStream(frame: SynStreamRecord): void {
-    const s = this.s;
+    const session = this.session;
     // After GOAWAY either way, new streams are neither accepted nor answered;
-    // once ours is queued too, since its last-good-stream-id is fixed (core.ts).
-    if (s.goawayFlags || s.goawayQueued) return;
+    // ours counts from when it is queued, its last-good-stream-id fixed then (goaway.ts).
+    if (session.goaway.received || session.goaway.ours) return;
     let statusCode: number;
-    if (frame.streamId === s.lastRecvStreamId) {
+    if (frame.streamId === session.ids.lastRecvStreamId) {
       // Draft 3 §2.3.2: the same stream id twice is a stream error.
       statusCode = PROTOCOL_ERROR;
-    } else if (!s.isNewPeerStreamId(frame.streamId)) {
+    } else if (!session.ids.isNewPeerStreamId(frame.streamId)) {
       // Draft 3 §2.3.2: an id below one already used (or of our parity) is a session error.
-      s.emit({ type: 'invalid-ctrl-recv', frame, statusCode: PROTOCOL_ERROR });
-      s.failSession(GOAWAY_PROTOCOL_ERROR);
+      session.emit({ type: 'invalid-ctrl-recv', frame, statusCode: PROTOCOL_ERROR });
+      session.failSession(GOAWAY_PROTOCOL_ERROR);
       return;
     } else {
-      s.lastRecvStreamId = frame.streamId;
+      session.ids.peerOpened(frame.streamId);
       statusCode = this.validateSynStream(frame);
     }
     if (statusCode !== 0) {
@@ -272,34 +272,34 @@ export class Receiver implements FrameSink {
     // The state the stream starts in: a unidirectional SYN_STREAM closes our
     // half, its FIN the peer's. One with both needs no stream at all.
     const id = frame.streamId;
-    let state = s.rule(id, NONE, Input.RECV_SYN_STREAM).to;
-    if (frame.flags & CTRL_FLAG_UNIDIRECTIONAL) state = s.rule(id, state, Input.SENT_FIN).to;
-    const fin = frame.flags & CTRL_FLAG_FIN ? s.rule(id, state, Input.RECV_FIN) : null;
+    let state = session.rule(id, NONE, Input.RECV_SYN_STREAM).to;
+    if (frame.flags & CTRL_FLAG_UNIDIRECTIONAL) state = session.rule(id, state, Input.SENT_FIN).to;
+    const fin = frame.flags & CTRL_FLAG_FIN ? session.rule(id, state, Input.RECV_FIN) : null;
     if (fin !== null) state = fin.to;
     if (state !== CLOSED) {
-      s.openStream(id, frame.flags, frame.pri, state as StreamState, null);
-      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.addPushed(id);
+      session.openStream(id, frame.flags, frame.pri, state as StreamState, null);
+      if (frame.assocStreamId !== 0) session.streams.get(frame.assocStreamId)?.addPushed(id);
     }
-    s.emit({ type: 'ctrl-recv', frame });
-    if (fin?.effect === Effect.REQUEST_RECV) s.emit({ type: 'request-recv', streamId: id });
-    if (state === CLOSED) s.emit({ type: 'stream-close', streamId: id, statusCode: OK });
+    session.emit({ type: 'ctrl-recv', frame });
+    if (fin?.effect === Effect.REQUEST_RECV) session.emit({ type: 'request-recv', streamId: id });
+    if (state === CLOSED) session.emit({ type: 'stream-close', streamId: id, statusCode: OK });
   }
 
   /** spdylay's validate_syn_stream: 0 or the RST_STREAM status to answer with. */
   private validateSynStream(frame: SynStreamRecord): number {
-    const s = this.s;
-    if (frame.version !== s.facts.wireVersion) return UNSUPPORTED_VERSION;
-    if (s.isServer) {
+    const session = this.session;
+    if (frame.version !== session.facts.wireVersion) return UNSUPPORTED_VERSION;
+    if (session.isServer) {
       // Clients cannot push.
       if (frame.assocStreamId !== 0 || frame.flags & CTRL_FLAG_UNIDIRECTIONAL) return PROTOCOL_ERROR;
     } else {
       // A server's SYN_STREAM is a push: it must name its parent (SPDY/2 §2.6.1)
       // and, as spdylay requires, be unidirectional towards us.
       if (frame.assocStreamId === 0) return INVALID_STREAM;
-      if (!(frame.flags & CTRL_FLAG_UNIDIRECTIONAL) || !s.streams.has(frame.assocStreamId)) return PROTOCOL_ERROR;
+      if (!(frame.flags & CTRL_FLAG_UNIDIRECTIONAL) || !session.streams.has(frame.assocStreamId)) return PROTOCOL_ERROR;
     }
     // spdylay follows mod_spdy: over our limit, the stream is refused.
-    if (s.incomingStreamsAtMax) return REFUSED_STREAM;
+    if (session.incomingStreamsAtMax) return REFUSED_STREAM;
     return 0;
   }
 
@@ -313,12 +313,12 @@ export class Receiver implements FrameSink {
 
   /** SYN_REPLY and HEADERS: reported and applied, dropped, or a stream error, as the stream table says. */
   private onStreamHeaders(frame: SynReplyRecord | HeadersRecord, input: Input): void {
-    const s = this.s;
-    const stream = s.streams.get(frame.streamId);
-    const next = s.ruleFor(frame.streamId, stream, input);
+    const session = this.session;
+    const stream = session.streams.get(frame.streamId);
+    const next = session.ruleFor(frame.streamId, stream, input);
     if (next.verdict === ACCEPT) {
-      s.step(stream!, input);
-      s.emit({ type: 'ctrl-recv', frame });
+      session.step(stream!, input);
+      session.emit({ type: 'ctrl-recv', frame });
       if (frame.flags & CTRL_FLAG_FIN) this.recvFin(stream!);
     } else if (next.verdict !== IGNORE) {
       this.handleInvalidStream(frame, frame.streamId, next.verdict);
@@ -326,82 +326,79 @@ export class Receiver implements FrameSink {
   }
 
   private onRstStream(frame: RstStreamRecord): void {
-    const s = this.s;
-    s.emit({ type: 'ctrl-recv', frame });
+    const session = this.session;
+    session.emit({ type: 'ctrl-recv', frame });
     // A client cancelling a stream also cancels what was pushed for it.
-    if (s.isServer && !s.isMyStreamId(frame.streamId) && frame.statusCode === 5 /* CANCEL */) {
-      s.closePushedStreams(frame.streamId, frame.statusCode);
+    if (session.isServer && !session.isMyStreamId(frame.streamId) && frame.statusCode === 5 /* CANCEL */) {
+      session.closePushedStreams(frame.streamId, frame.statusCode);
     }
-    const stream = s.streams.get(frame.streamId);
-    if (stream !== undefined) s.step(stream, Input.RECV_RST_STREAM, frame.statusCode);
+    const stream = session.streams.get(frame.streamId);
+    if (stream !== undefined) session.step(stream, Input.RECV_RST_STREAM, frame.statusCode);
   }
 
   private onSettings(frame: SettingsRecord): void {
-    const s = this.s;
+    const session = this.session;
     const seen = new Array<boolean>(SETTINGS_MAX + 1).fill(false);
     for (const [id, , value] of frame.iv) {
       // Draft 3 §2.6.4: of several values for one id, the first counts.
       if (id < 1 || id > SETTINGS_MAX || seen[id]) continue;
       seen[id] = true;
       if (id === SETTINGS_INITIAL_WINDOW_SIZE) {
-        if (!s.flow.remoteInitialWindowSize(value, s.streams)) continue;
-        s.resumeDeferredByWindow();
+        if (!session.flow.remoteInitialWindowSize(value, session.streams)) continue;
+        session.resumeDeferredByWindow();
       }
-      s.remoteSettings[id] = value;
+      session.settings.setRemote(id, value);
     }
-    s.emit({ type: 'ctrl-recv', frame });
+    session.emit({ type: 'ctrl-recv', frame });
   }
 
   private onPing(frame: PingRecord): void {
-    const s = this.s;
+    const session = this.session;
     const id = frame.uniqueId;
     if (id === 0) return;
-    if (s.lastPingUniqueId === id) {
-      // The echo of our PING; forget the id so a repeat is not taken as one.
-      s.lastPingUniqueId = 0;
-      s.emit({ type: 'ctrl-recv', frame });
-    } else if ((id % 2 === 1) === s.isServer) {
+    if (session.ids.takePingEcho(id)) {
+      session.emit({ type: 'ctrl-recv', frame });
+    } else if (session.ids.isPeerPingId(id)) {
       // The peer's PING: echo it.
-      s.addPing(id);
-      s.emit({ type: 'ctrl-recv', frame });
+      session.addPing(id);
+      session.emit({ type: 'ctrl-recv', frame });
     }
   }
 
   private onGoaway(frame: GoawayRecord): void {
-    const s = this.s;
-    s.lastGoodStreamId = frame.lastGoodStreamId;
-    s.goawayFlags |= GOAWAY_RECV;
-    s.emit({ type: 'ctrl-recv', frame });
+    const session = this.session;
+    session.goaway.markReceived();
+    session.emit({ type: 'ctrl-recv', frame });
     // Streams above last-good-stream-id were never processed by the peer
     // and never will be (draft 3 §2.6.6): the stream table closes ours.
-    for (const stream of [...s.streams.values()]) {
-      if (stream.id > frame.lastGoodStreamId) s.step(stream, Input.RECV_GOAWAY, REFUSED_STREAM);
+    for (const stream of [...session.streams.values()]) {
+      if (stream.id > frame.lastGoodStreamId) session.step(stream, Input.RECV_GOAWAY, REFUSED_STREAM);
     }
   }
 
   private onWindowUpdate(frame: WindowUpdateRecord): void {
-    const s = this.s;
-    if (!s.facts.streamFlowControl) return; // SPDY/2 has no flow control; spdylay ignores it.
-    if (frame.streamId === 0 && s.facts.sessionFlowControl) {
-      const verdict = s.flow.recvWindowUpdate(null, frame.deltaWindowSize);
+    const session = this.session;
+    if (!session.facts.streamFlowControl) return; // SPDY/2 has no flow control; spdylay ignores it.
+    if (frame.streamId === 0 && session.facts.sessionFlowControl) {
+      const verdict = session.flow.recvWindowUpdate(null, frame.deltaWindowSize);
       if (verdict !== null) {
-        s.emit({ type: 'invalid-ctrl-recv', frame, statusCode: PROTOCOL_ERROR });
-        s.failSession(verdict.status);
+        session.emit({ type: 'invalid-ctrl-recv', frame, statusCode: PROTOCOL_ERROR });
+        session.failSession(verdict.status);
         return;
       }
-      if (s.flow.sessionSendOpen) s.resumeDeferredByWindow();
-      s.emit({ type: 'ctrl-recv', frame });
+      if (session.flow.sessionSendOpen) session.resumeDeferredByWindow();
+      session.emit({ type: 'ctrl-recv', frame });
       return;
     }
-    const found = s.streams.get(frame.streamId);
-    if (s.ruleFor(frame.streamId, found, Input.RECV_WINDOW_UPDATE).verdict !== ACCEPT) return;
+    const found = session.streams.get(frame.streamId);
+    if (session.ruleFor(frame.streamId, found, Input.RECV_WINDOW_UPDATE).verdict !== ACCEPT) return;
     const stream = found!; // accepted only for a stream that exists
-    const verdict = s.flow.recvWindowUpdate(stream, frame.deltaWindowSize);
+    const verdict = session.flow.recvWindowUpdate(stream, frame.deltaWindowSize);
     if (verdict !== null) {
       this.handleInvalidStream(frame, frame.streamId, verdict.status);
       return;
     }
-    if (s.flow.mayResume(stream)) s.resumeDeferredByWindow(stream);
-    s.emit({ type: 'ctrl-recv', frame });
+    if (session.flow.mayResume(stream)) session.resumeDeferredByWindow(stream);
+    session.emit({ type: 'ctrl-recv', frame });
   }
 }

@@ -36,7 +36,7 @@ import { encodeControlFrame, encodeDataHead } from '../frame/encoder.js';
 import type { HeaderBlockEncoder } from '../header-codec.js';
 import { ERROR_CODES } from '../names.js';
 import { MAX_31BIT } from '../wire.js';
-import { GOAWAY_SEND, SessionCore } from './core.js';
+import type { SessionState } from './session-state.js';
 import { ITEM_CTRL } from './outbound.js';
 import type { OutboundCtrlItem, OutboundDataItem, OutboundItem } from './outbound.js';
 import type { CtrlNotSendEvent } from './events.js';
@@ -68,7 +68,7 @@ export class Sender {
   private awaiting: OutboundCtrlItem | null = null;
 
   constructor(
-    private readonly s: SessionCore,
+    private readonly session: SessionState,
     private readonly headers: HeaderBlockEncoder,
     private readonly dataChunkSize: number,
     /** With a deferring codec: says whether encode()'s null meant "not yet" rather than "too large". */
@@ -82,25 +82,18 @@ export class Sender {
 
   /** True when a call to next() could produce a frame. */
   get hasPending(): boolean {
-    const s = this.s;
-    return (
-      this.awaiting !== null ||
-      this.continued !== null ||
-      this.yielded.length > 0 ||
-      s.queue.hasMain ||
-      (s.queue.hasSynStreams && !s.outgoingStreamsAtMax)
-    );
+    return this.awaiting !== null || this.continued !== null || this.yielded.length > 0 || this.session.hasSendable;
   }
 
   /** Starts a send pass: sources that yielded in the last pass get another turn. */
   beginPass(): void {
-    for (const item of this.yielded) this.s.requeue(item);
+    for (const item of this.yielded) this.session.requeue(item);
     this.yielded.length = 0;
   }
 
   /** Prepares the next frame, or returns null when nothing can be sent now. */
   next(): PreparedFrame | null {
-    const s = this.s;
+    const session = this.session;
     for (;;) {
       let item: OutboundItem | undefined;
       if (this.awaiting !== null) {
@@ -112,10 +105,9 @@ export class Sender {
           item = this.continued;
           this.continued = null;
         } else {
-          item = s.queue.pop(s.outgoingStreamsAtMax);
+          item = session.takeNext();
         }
         if (item === undefined) return null;
-        if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) s.pendingSynStreams--;
       }
       const frame = item.kind === ITEM_CTRL ? this.prepareControl(item) : this.prepareData(item);
       if (frame !== null) return frame;
@@ -133,20 +125,20 @@ export class Sender {
   // ---- control frames ----
 
   private prepareControl(item: OutboundCtrlItem): PreparedFrame | null {
-    const s = this.s;
+    const session = this.session;
     const frame = item.frame;
     const refusal = this.controlRefusal(item);
     if (refusal !== 0) {
       // The library owns WINDOW_UPDATE: its failures are not the application's news.
-      if (frame.type !== WINDOW_UPDATE) s.emit(notSent(item, refusal));
+      if (frame.type !== WINDOW_UPDATE) session.emit(notSent(item, refusal));
       return null;
     }
     let assignedId = 0;
     if (frame.type === SYN_STREAM) {
-      assignedId = s.nextStreamId;
+      assignedId = session.ids.nextStreamId;
       frame.streamId = assignedId;
     }
-    const bytes = encodeControlFrame(s.facts, frame, item.block, this.headers);
+    const bytes = encodeControlFrame(session.facts, frame, item.block, this.headers);
     if (bytes === null) {
       // Refused for size before anything was compressed: the stream id stays unused.
       if (frame.type === SYN_STREAM) frame.streamId = 0;
@@ -155,100 +147,95 @@ export class Sender {
         this.awaiting = item;
         return null;
       }
-      s.emit(notSent(item, ERR_FRAME_TOO_LARGE));
+      session.emit(notSent(item, ERR_FRAME_TOO_LARGE));
       return null;
     }
     if (frame.type === SYN_STREAM) {
-      s.nextStreamId += 2;
-      const state = s.rule(assignedId, NONE, Input.SEND_SYN_STREAM).to as StreamState;
-      s.openStream(assignedId, frame.flags, frame.pri, state, item.streamUserData);
-      if (frame.assocStreamId !== 0) s.streams.get(frame.assocStreamId)?.addPushed(assignedId);
+      session.ids.streamIdUsed();
+      const state = session.rule(assignedId, NONE, Input.SEND_SYN_STREAM).to as StreamState;
+      session.openStream(assignedId, frame.flags, frame.pri, state, item.streamUserData);
+      if (frame.assocStreamId !== 0) session.streams.get(frame.assocStreamId)?.addPushed(assignedId);
     }
-    s.emit({ type: 'before-ctrl-send', frame });
+    session.emit({ type: 'before-ctrl-send', frame });
     return { item, head: bytes, payload: null, length: bytes.length, dataFlags: 0 };
   }
 
   /** 0 when `item` may be sent now, else spdylay's reason (an ERR_* code). */
   private controlRefusal(item: OutboundCtrlItem): number {
-    const s = this.s;
+    const session = this.session;
     const frame = item.frame;
     switch (frame.type) {
       case SYN_STREAM:
         // After GOAWAY either way, no new streams (draft 3 §2.6.6).
-        if (s.goawayFlags) return ERR_SYN_STREAM_NOT_ALLOWED;
-        if (s.nextStreamId > MAX_31BIT) return ERR_STREAM_ID_NOT_AVAILABLE;
-        if (frame.assocStreamId !== 0 && !s.streams.has(frame.assocStreamId)) return ERR_STREAM_CLOSED;
+        if (session.goaway.any) return ERR_SYN_STREAM_NOT_ALLOWED;
+        if (session.ids.nextStreamId > MAX_31BIT) return ERR_STREAM_ID_NOT_AVAILABLE;
+        if (frame.assocStreamId !== 0 && !session.streams.has(frame.assocStreamId)) return ERR_STREAM_CLOSED;
         return 0;
       case SYN_REPLY:
-        return s.ruleFor(frame.streamId, s.streams.get(frame.streamId), Input.SEND_SYN_REPLY).verdict;
+        return session.ruleFor(frame.streamId, session.streams.get(frame.streamId), Input.SEND_SYN_REPLY).verdict;
       case HEADERS:
-        return s.ruleFor(frame.streamId, s.streams.get(frame.streamId), Input.SEND_HEADERS).verdict;
+        return session.ruleFor(frame.streamId, session.streams.get(frame.streamId), Input.SEND_HEADERS).verdict;
       case WINDOW_UPDATE:
         // Stream 0 is the session window (SPDY/3.1), there whatever the streams.
-        if (frame.streamId === 0 && s.facts.sessionFlowControl) return 0;
-        return s.ruleFor(frame.streamId, s.streams.get(frame.streamId), Input.SEND_WINDOW_UPDATE).verdict;
+        if (frame.streamId === 0 && session.facts.sessionFlowControl) return 0;
+        return session.ruleFor(frame.streamId, session.streams.get(frame.streamId), Input.SEND_WINDOW_UPDATE).verdict;
       case GOAWAY:
-        return s.goawayFlags & GOAWAY_SEND ? ERR_GOAWAY_ALREADY_SENT : 0;
+        return session.goaway.sent ? ERR_GOAWAY_ALREADY_SENT : 0;
       default:
         return 0;
     }
   }
 
   private controlSent(item: OutboundCtrlItem): void {
-    const s = this.s;
+    const session = this.session;
     const frame = item.frame;
-    s.emit({ type: 'ctrl-send', frame });
+    session.emit({ type: 'ctrl-send', frame });
     switch (frame.type) {
       case SYN_STREAM: {
-        const stream = s.streams.get(frame.streamId);
+        const stream = session.streams.get(frame.streamId);
         if (stream === undefined) return;
-        s.step(stream, Input.SENT_SYN_STREAM);
-        if (frame.flags & CTRL_FLAG_FIN) s.step(stream, Input.SENT_FIN);
+        session.step(stream, Input.SENT_SYN_STREAM);
+        if (frame.flags & CTRL_FLAG_FIN) session.step(stream, Input.SENT_FIN);
         // Unidirectional: the peer will send nothing, so its half is done too.
-        if (frame.flags & CTRL_FLAG_UNIDIRECTIONAL) s.step(stream, Input.RECV_FIN);
-        if (item.dataSource !== null && s.streams.has(frame.streamId)) {
-          s.addData(frame.streamId, DATA_FLAG_FIN, item.dataSource);
+        if (frame.flags & CTRL_FLAG_UNIDIRECTIONAL) session.step(stream, Input.RECV_FIN);
+        if (item.dataSource !== null && session.streams.has(frame.streamId)) {
+          session.addData(frame.streamId, DATA_FLAG_FIN, item.dataSource);
         }
         return;
       }
       case SYN_REPLY: {
-        const stream = s.streams.get(frame.streamId);
+        const stream = session.streams.get(frame.streamId);
         if (stream === undefined) return;
-        s.step(stream, Input.SENT_SYN_REPLY);
-        if (frame.flags & CTRL_FLAG_FIN) s.step(stream, Input.SENT_FIN);
-        if (item.dataSource !== null && s.streams.has(frame.streamId)) {
-          s.addData(frame.streamId, DATA_FLAG_FIN, item.dataSource);
+        session.step(stream, Input.SENT_SYN_REPLY);
+        if (frame.flags & CTRL_FLAG_FIN) session.step(stream, Input.SENT_FIN);
+        if (item.dataSource !== null && session.streams.has(frame.streamId)) {
+          session.addData(frame.streamId, DATA_FLAG_FIN, item.dataSource);
         }
         return;
       }
       case HEADERS: {
-        const stream = s.streams.get(frame.streamId);
+        const stream = session.streams.get(frame.streamId);
         if (stream === undefined) return;
-        if (frame.flags & CTRL_FLAG_FIN) s.step(stream, Input.SENT_FIN);
+        if (frame.flags & CTRL_FLAG_FIN) session.step(stream, Input.SENT_FIN);
         return;
       }
       case RST_STREAM: {
         // A client cancelling its stream cancels what was pushed for it too.
-        if (!s.isServer && s.isMyStreamId(frame.streamId) && frame.statusCode === CANCEL) {
-          s.closePushedStreams(frame.streamId, frame.statusCode);
+        if (!session.isServer && session.isMyStreamId(frame.streamId) && frame.statusCode === CANCEL) {
+          session.closePushedStreams(frame.streamId, frame.statusCode);
         }
-        const stream = s.streams.get(frame.streamId);
-        if (stream !== undefined) s.step(stream, Input.SENT_RST_STREAM, frame.statusCode);
+        const stream = session.streams.get(frame.streamId);
+        if (stream !== undefined) session.step(stream, Input.SENT_RST_STREAM, frame.statusCode);
         return;
       }
       case PING:
-        // Remember the id whose echo we expect. spdylay records every PING it
-        // sends, echoes included, so when both sides ping at once the echo of
-        // the peer's PING overwrites ours and the peer's answer to ours goes
-        // unreported; only PINGs of our own parity count here (test:
-        // "crossing PINGs: the echo of ours is still recognised").
-        if ((frame.uniqueId % 2 === 0) === s.isServer) s.lastPingUniqueId = frame.uniqueId;
+        session.ids.pingSent(frame.uniqueId);
         return;
       case GOAWAY:
-        s.goawayFlags |= GOAWAY_SEND;
+        session.goaway.markSent();
         return;
       case WINDOW_UPDATE:
-        s.flow.windowUpdateSent(frame.streamId, s.streams.get(frame.streamId), frame.deltaWindowSize);
+        session.flow.windowUpdateSent(frame.streamId, session.streams.get(frame.streamId), frame.deltaWindowSize);
         return;
       default:
         return;
@@ -258,11 +245,11 @@ export class Sender {
   // ---- DATA ----
 
   private prepareData(item: OutboundDataItem): PreparedFrame | null {
-    const s = this.s;
-    const stream = s.streams.get(item.streamId);
+    const session = this.session;
+    const stream = session.streams.get(item.streamId);
     if (this.dataRefusal(stream, item) !== 0) return null; // Dropped: DATA has no not-send callback.
     const live = stream!;
-    const max = s.flow.sendable(live, this.dataChunkSize);
+    const max = session.flow.sendable(live, this.dataChunkSize);
     if (max === 0) {
       live.deferData(item, true);
       return null;
@@ -292,14 +279,14 @@ export class Sender {
     }
     if (eof) item.eof = true;
     const flags = eof && item.flags & DATA_FLAG_FIN ? DATA_FLAG_FIN : 0;
-    s.flow.spend(live, result.length);
+    session.flow.spend(live, result.length);
     const head = encodeDataHead(item.streamId, flags, result.length);
     return { item, head, payload: result, length: head.length + result.length, dataFlags: flags };
   }
 
   /** 0 when the DATA item may be sent now (its refusals are silent, so the code only tells). */
   private dataRefusal(stream: Stream | undefined, item: OutboundDataItem): number {
-    const refusal = this.s.ruleFor(item.streamId, stream, Input.SEND_DATA).verdict;
+    const refusal = this.session.ruleFor(item.streamId, stream, Input.SEND_DATA).verdict;
     if (refusal !== 0) return refusal;
     // One DATA item per stream at a time (spdylay's deferred_data).
     return stream!.deferred !== null && stream!.deferred !== item ? ERR_DEFERRED_DATA_EXIST : 0;
@@ -311,27 +298,27 @@ export class Sender {
    * a GOAWAY is queued and the exception is rethrown by the current call.
    */
   private readFailed(item: OutboundDataItem, error: unknown): void {
-    const s = this.s;
+    const session = this.session;
     if (error instanceof TemporalCallbackFailureError) {
-      s.addRstStream(item.streamId, INTERNAL_ERROR);
+      session.addRstStream(item.streamId, INTERNAL_ERROR);
       return;
     }
-    if (s.pendingError === null) s.pendingError = { error };
-    s.failSession(GOAWAY_INTERNAL_ERROR);
+    session.keepError(error);
+    session.failSession(GOAWAY_INTERNAL_ERROR);
   }
 
   private dataSent(item: OutboundDataItem, frame: PreparedFrame): void {
-    const s = this.s;
+    const session = this.session;
     const payloadLength = frame.length - frame.head.length;
-    s.emit({ type: 'data-send', flags: frame.dataFlags, streamId: item.streamId, length: payloadLength });
-    const stream = s.streams.get(item.streamId);
-    if (item.eof && item.flags & DATA_FLAG_FIN && stream !== undefined) s.step(stream, Input.SENT_FIN);
-    if (item.eof || this.dataRefusal(s.streams.get(item.streamId), item) !== 0) return;
+    session.emit({ type: 'data-send', flags: frame.dataFlags, streamId: item.streamId, length: payloadLength });
+    const stream = session.streams.get(item.streamId);
+    if (item.eof && item.flags & DATA_FLAG_FIN && stream !== undefined) session.step(stream, Input.SENT_FIN);
+    if (item.eof || this.dataRefusal(session.streams.get(item.streamId), item) !== 0) return;
     // Keep the line while nothing of strictly higher priority waits; otherwise
     // go behind the others of our priority (round robin, as spdylay).
-    const waiting = s.queue.peek(s.outgoingStreamsAtMax);
+    const waiting = session.peekNext();
     if (waiting === undefined || item.pri < waiting.pri) this.continued = item;
-    else s.requeue(item);
+    else session.requeue(item);
   }
 }
 

@@ -17,7 +17,7 @@ export class Stream {
   deferredByFlowControl = false;
   /** Streams the server pushed in association with this one (null until the first). */
   pushed: number[] | null = null;
-  /** Its stream-close event has been emitted (see SessionCore.closeStream). */
+  /** Its stream-close event has been emitted (see SessionState.closeStream). */
   closeReported = false;
 
   constructor(

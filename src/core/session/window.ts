@@ -29,7 +29,7 @@
 import { FLOW_CONTROL_ERROR, GOAWAY_PROTOCOL_ERROR, SETTINGS_INITIAL_WINDOW_SIZE } from '../constants.js';
 import type { VersionFacts } from '../version.js';
 import { INITIAL_WINDOW_SIZE, MAX_31BIT } from '../wire.js';
-import type { SettingsValues } from './settings.js';
+import type { Settings } from './settings.js';
 import type { Stream } from './stream.js';
 import { SHUT_RD } from './stream-table.js';
 
@@ -159,10 +159,8 @@ export class FlowControl {
 
   constructor(
     private readonly facts: VersionFacts,
-    /** What we told the peer (our INITIAL_WINDOW_SIZE sets the stream threshold). */
-    private readonly localSettings: SettingsValues,
-    /** What the peer told us (its INITIAL_WINDOW_SIZE starts our stream send windows). */
-    private readonly remoteSettings: SettingsValues,
+    /** Our INITIAL_WINDOW_SIZE sets the stream threshold; the peer's starts our stream send windows. */
+    private readonly settings: Settings,
     /** Send WINDOW_UPDATE as DATA arrives (config.autoWindowUpdate). */
     readonly automatic: boolean,
     /** How far the peer may overrun the session receive window before it is a session error (config). */
@@ -172,7 +170,7 @@ export class FlowControl {
 
   /** The windows a new stream starts with. */
   openStream(): StreamWindow {
-    return new StreamWindow(this.remoteSettings[SETTINGS_INITIAL_WINDOW_SIZE]!, this.streamRecvCeiling);
+    return new StreamWindow(this.settings.remote(SETTINGS_INITIAL_WINDOW_SIZE), this.streamRecvCeiling);
   }
 
   /** True once the peer overran the session window: every later DATA frame is dropped unanswered. */
@@ -239,7 +237,7 @@ export class FlowControl {
   remoteInitialWindowSize(value: number, streams: ReadonlyMap<number, Stream>): boolean {
     if (value > MAX_31BIT) return false;
     if (!this.facts.streamFlowControl) return true;
-    const delta = value - this.remoteSettings[SETTINGS_INITIAL_WINDOW_SIZE]!;
+    const delta = value - this.settings.remote(SETTINGS_INITIAL_WINDOW_SIZE);
     for (const stream of streams.values()) stream.window.shift(delta);
     return true;
   }
@@ -319,7 +317,7 @@ export class FlowControl {
 
   /** Half our INITIAL_WINDOW_SIZE: when a stream's unacknowledged bytes are acknowledged. */
   private get streamThreshold(): number {
-    return this.localSettings[SETTINGS_INITIAL_WINDOW_SIZE]! / 2;
+    return this.settings.local(SETTINGS_INITIAL_WINDOW_SIZE) / 2;
   }
 
   /**

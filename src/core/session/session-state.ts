@@ -1,15 +1,17 @@
 /**
- * The session's state and the operations both directions share: the stream
- * table, ids, settings, GOAWAY flags, the outbound queue, and emitting
- * events. receive.ts and send.ts implement the two directions on top of it;
- * machine.ts is the public surface.
+ * The session's state, shared by both directions: the open streams and
+ * their table, the outbound queue, events out, and the owners of the rest —
+ * ids (ids.ts), GOAWAY (goaway.ts), SETTINGS (settings.ts) and windows
+ * (window.ts). receive.ts and send.ts implement the two directions through
+ * its named operations; machine.ts is the public surface. Nothing outside
+ * writes its fields.
  */
 import {
   CANCEL,
   CLIENT,
   ERR_EOF,
-  OK,
   GOAWAY,
+  OK,
   PING,
   RST_STREAM,
   SERVER,
@@ -21,64 +23,37 @@ import {
 import type { ControlFrameRecord } from '../frame/types.js';
 import type { VersionFacts } from '../version.js';
 import type { SessionEvent, SessionEventSink } from './events.js';
+import { GoawayState } from './goaway.js';
+import { SessionIds } from './ids.js';
 import { ITEM_CTRL, ITEM_DATA, OutboundQueue, PRI_PING, PRI_SETTINGS } from './outbound.js';
 import type { DataSource, OutboundCtrlItem, OutboundItem } from './outbound.js';
-import { defaultSettings } from './settings.js';
+import { Settings } from './settings.js';
 import { Stream } from './stream.js';
 import { ACCEPT, CLOSED, Input, NONE, streamTable, transition } from './stream-table.js';
 import type { StreamState, StreamTable, Transition } from './stream-table.js';
 import { FlowControl } from './window.js';
 
-/** GOAWAY bookkeeping, as spdylay's goaway_flags. */
-export const GOAWAY_SEND = 1;
-export const GOAWAY_RECV = 2;
-/** Set by failSession: once the GOAWAY is out, the session wants no more I/O. */
-export const GOAWAY_FAIL_ON_SEND = 4;
-
-export class SessionCore {
+export class SessionState {
   readonly isServer: boolean;
-  readonly streams = new Map<number, Stream>();
-  numOutgoingStreams = 0;
-  numIncomingStreams = 0;
-
-  /** The id the next SYN_STREAM of ours gets (assigned when it is sent). */
-  nextStreamId: number;
-  /** SYN_STREAMs submitted but not yet given an id: for exhaustion checks. */
-  pendingSynStreams = 0;
-  /** The highest stream id received from the peer in a SYN_STREAM. */
-  lastRecvStreamId = 0;
-  nextUniqueId: number;
-  /** The id of the last PING we sent, so its echo is recognised once. */
-  lastPingUniqueId = 0;
-
-  goawayFlags = 0;
-  /**
-   * A GOAWAY of ours is queued (or sent). Its last-good-stream-id is fixed
-   * when it is queued (API.md), so from then on streams the peer opens are
-   * past it: they are ignored, as after sending, rather than processed
-   * while the peer is told they were not (test: "streams opened after
-   * submitGoaway, before the GOAWAY is sent, are ignored").
-   */
-  goawayQueued = false;
-  /** From the GOAWAY we received. */
-  lastGoodStreamId = 0;
-
-  readonly localSettings = defaultSettings();
-  readonly remoteSettings = defaultSettings();
+  readonly ids: SessionIds;
+  readonly goaway = new GoawayState();
+  readonly settings = new Settings();
   /** Every send and receive window, and the WINDOW_UPDATE policy. */
   readonly flow: FlowControl;
 
-  /** The transport is gone (connectionLost): nothing more is read or written. */
-  transportLost = false;
-
+  private readonly openStreams = new Map<number, Stream>();
+  private outgoingStreams = 0;
+  private incomingStreams = 0;
   /** The stream state machine for this version. */
   private readonly table: StreamTable;
 
-  readonly queue = new OutboundQueue();
+  private readonly queue = new OutboundQueue();
   private nextSeq = 0;
 
+  /** The transport is gone (connectionLost): nothing more is read or written. */
+  private lost = false;
   /** The first exception a callback threw during the current call, rethrown at its end. */
-  pendingError: { error: unknown } | null = null;
+  private pendingError: { error: unknown } | null = null;
 
   constructor(
     readonly side: typeof CLIENT | typeof SERVER,
@@ -88,18 +63,18 @@ export class SessionCore {
     sessionWindowOverrunTolerance: number,
   ) {
     this.isServer = side === SERVER;
+    this.ids = new SessionIds(this.isServer);
     this.table = streamTable(facts.wireVersion);
-    this.nextStreamId = this.isServer ? 2 : 1;
-    this.nextUniqueId = this.isServer ? 2 : 1;
     this.flow = new FlowControl(
       facts,
-      this.localSettings,
-      this.remoteSettings,
+      this.settings,
       autoWindowUpdate,
       sessionWindowOverrunTolerance,
       (streamId, deltaWindowSize) => this.addWindowUpdate(streamId, deltaWindowSize),
     );
   }
+
+  // ---- events ----
 
   /**
    * Hands an event to the sink. A throwing consumer must not leave the
@@ -110,8 +85,17 @@ export class SessionCore {
     try {
       this.sink(event);
     } catch (error) {
-      if (this.pendingError === null) this.pendingError = { error };
+      this.keepError(error);
     }
+  }
+
+  /** Keeps the first exception of the current call, to be rethrown at its end. */
+  keepError(error: unknown): void {
+    if (this.pendingError === null) this.pendingError = { error };
+  }
+
+  get hasPendingError(): boolean {
+    return this.pendingError !== null;
   }
 
   /** Rethrows the exception a callback raised during this call, if any. */
@@ -123,30 +107,32 @@ export class SessionCore {
     }
   }
 
+  // ---- streams ----
+
+  /** The open streams (half-closed included), by id. */
+  get streams(): ReadonlyMap<number, Stream> {
+    return this.openStreams;
+  }
+
   isMyStreamId(streamId: number): boolean {
-    if (streamId === 0) return false;
-    return (streamId % 2 === 0) === this.isServer;
+    return this.ids.isMyStreamId(streamId);
   }
 
-  /** True when the peer may open `streamId` now: its parity, above every id it used. */
-  isNewPeerStreamId(streamId: number): boolean {
-    if (streamId === 0) return false;
-    return (streamId % 2 === 1) === this.isServer && streamId > this.lastRecvStreamId;
-  }
-
+  /** The peer's MAX_CONCURRENT_STREAMS is reached: our next SYN_STREAM waits. */
   get outgoingStreamsAtMax(): boolean {
-    return this.remoteSettings[SETTINGS_MAX_CONCURRENT_STREAMS]! <= this.numOutgoingStreams;
+    return this.settings.remote(SETTINGS_MAX_CONCURRENT_STREAMS) <= this.outgoingStreams;
   }
 
+  /** Ours is reached: the peer's next stream is refused. */
   get incomingStreamsAtMax(): boolean {
-    return this.localSettings[SETTINGS_MAX_CONCURRENT_STREAMS]! <= this.numIncomingStreams;
+    return this.settings.local(SETTINGS_MAX_CONCURRENT_STREAMS) <= this.incomingStreams;
   }
 
   openStream(streamId: number, flags: number, pri: number, state: StreamState, userData: unknown): Stream {
     const stream = new Stream(streamId, flags, pri, state, this.flow.openStream(), userData);
-    this.streams.set(streamId, stream);
-    if (this.isMyStreamId(streamId)) this.numOutgoingStreams++;
-    else this.numIncomingStreams++;
+    this.openStreams.set(streamId, stream);
+    if (this.isMyStreamId(streamId)) this.outgoingStreams++;
+    else this.incomingStreams++;
     return stream;
   }
 
@@ -155,7 +141,7 @@ export class SessionCore {
    * is dropped with it: its stream is gone.
    */
   closeStream(streamId: number, statusCode: number): boolean {
-    const stream = this.streams.get(streamId);
+    const stream = this.openStreams.get(streamId);
     // A stream whose close is being reported counts as closed: a callback
     // that closes it again (say, by feeding memRecv an RST_STREAM for it)
     // must not report it twice or count it out twice.
@@ -164,11 +150,18 @@ export class SessionCore {
     // callback can still read its user data (getStreamUserData).
     stream.closeReported = true;
     this.emit({ type: 'stream-close', streamId, statusCode });
-    this.streams.delete(streamId);
-    if (this.isMyStreamId(streamId)) this.numOutgoingStreams--;
-    else this.numIncomingStreams--;
+    this.openStreams.delete(streamId);
+    if (this.isMyStreamId(streamId)) this.outgoingStreams--;
+    else this.incomingStreams--;
     stream.detachDeferred();
     return true;
+  }
+
+  /** Closes the streams pushed in association with `streamId` (spdylay does on CANCEL). */
+  closePushedStreams(streamId: number, statusCode: number): void {
+    const stream = this.openStreams.get(streamId);
+    if (stream === undefined) return;
+    if (stream.pushed !== null) for (const pushed of stream.pushed) this.closeStream(pushed, statusCode);
   }
 
   /**
@@ -197,12 +190,7 @@ export class SessionCore {
     return next;
   }
 
-  /** Closes the streams pushed in association with `streamId` (spdylay does on CANCEL). */
-  closePushedStreams(streamId: number, statusCode: number): void {
-    const stream = this.streams.get(streamId);
-    if (stream === undefined) return;
-    if (stream.pushed !== null) for (const pushed of stream.pushed) this.closeStream(pushed, statusCode);
-  }
+  // ---- the outbound queue ----
 
   /** Queues a control frame with spdylay's priority for its type. */
   addControl(
@@ -218,12 +206,13 @@ export class SessionCore {
       streamUserData: extra?.streamUserData ?? null,
       block: extra?.block ?? null,
     };
+    if (frame.type === SYN_STREAM) this.ids.synStreamQueued();
     this.queue.push(item);
     return item;
   }
 
   addData(streamId: number, flags: number, source: DataSource): void {
-    const stream = this.streams.get(streamId);
+    const stream = this.openStreams.get(streamId);
     this.queue.push({
       kind: ITEM_DATA,
       pri: stream?.pri ?? this.facts.priLowest,
@@ -235,18 +224,12 @@ export class SessionCore {
     });
   }
 
-  /** Puts an item back behind everything of its priority (round robin between streams). */
-  requeue(item: OutboundItem): void {
-    item.seq = this.nextSeq++;
-    this.queue.push(item);
-  }
-
   /**
    * Queues RST_STREAM. spdylay marks the stream CLOSING at once, so that
    * frames for it are dropped, not sent or reported, until it goes out.
    */
   addRstStream(streamId: number, statusCode: number): void {
-    const stream = this.streams.get(streamId);
+    const stream = this.openStreams.get(streamId);
     if (stream !== undefined) this.step(stream, Input.QUEUE_RST_STREAM);
     this.addControl({ type: RST_STREAM, version: this.facts.wireVersion, flags: 0, length: 0, streamId, statusCode });
   }
@@ -255,14 +238,15 @@ export class SessionCore {
     this.addControl({ type: PING, version: this.facts.wireVersion, flags: 0, length: 0, uniqueId });
   }
 
-  addGoaway(lastGoodStreamId: number, statusCode: number): void {
-    this.goawayQueued = true;
+  /** Queues our GOAWAY, naming the last stream the peer opened. */
+  addGoaway(statusCode: number): void {
+    this.goaway.markQueued();
     this.addControl({
       type: GOAWAY,
       version: this.facts.wireVersion,
       flags: 0,
       length: 0,
-      lastGoodStreamId,
+      lastGoodStreamId: this.ids.lastRecvStreamId,
       statusCode,
     });
   }
@@ -278,14 +262,45 @@ export class SessionCore {
     });
   }
 
+  /** Puts an item back behind everything of its priority (round robin between streams). */
+  requeue(item: OutboundItem): void {
+    item.seq = this.nextSeq++;
+    this.queue.push(item);
+  }
+
   /**
-   * Ends the session with a GOAWAY (spdylay's fail_session): once it is
-   * sent, the session wants neither read nor write. The GOAWAY names the
-   * last stream the peer opened, as submitGoaway does.
+   * Takes the next item to send. A SYN_STREAM competes by (pri, seq) unless
+   * the peer's MAX_CONCURRENT_STREAMS is reached; then it waits.
    */
-  failSession(statusCode: number): void {
-    this.goawayFlags |= GOAWAY_FAIL_ON_SEND;
-    this.addGoaway(this.lastRecvStreamId, statusCode);
+  takeNext(): OutboundItem | undefined {
+    const item = this.queue.pop(this.outgoingStreamsAtMax);
+    if (item !== undefined && item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) this.ids.synStreamDequeued();
+    return item;
+  }
+
+  /** The item takeNext() would return. */
+  peekNext(): OutboundItem | undefined {
+    return this.queue.peek(this.outgoingStreamsAtMax);
+  }
+
+  /** True when takeNext() would return an item. */
+  get hasSendable(): boolean {
+    return this.queue.hasMain || (this.queue.hasSynStreams && !this.outgoingStreamsAtMax);
+  }
+
+  /** True when anything but a SYN_STREAM is queued. */
+  get hasQueuedNonSynStream(): boolean {
+    return this.queue.hasMain;
+  }
+
+  /** spdylay's get_outbound_queue_size. */
+  get queueSize(): number {
+    return this.queue.size;
+  }
+
+  /** Puts the DATA deferred on `stream` back in the queue (resumeData). */
+  resumeDeferred(stream: Stream): void {
+    this.queue.push(stream.detachDeferred()!);
   }
 
   /**
@@ -294,12 +309,29 @@ export class SessionCore {
    * session window is still closed it is simply deferred again.
    */
   resumeDeferredByWindow(only?: Stream): void {
-    const streams = only === undefined ? this.streams.values() : [only];
+    const streams = only === undefined ? this.openStreams.values() : [only];
     for (const stream of streams) {
       if (stream.deferred !== null && stream.deferredByFlowControl && this.flow.mayResume(stream)) {
         this.queue.push(stream.detachDeferred()!);
       }
     }
+  }
+
+  // ---- the session's end ----
+
+  /**
+   * Ends the session with a GOAWAY (spdylay's fail_session): once it is
+   * sent, the session wants neither read nor write. The GOAWAY names the
+   * last stream the peer opened, as submitGoaway does.
+   */
+  failSession(statusCode: number): void {
+    this.goaway.markFailing();
+    this.addGoaway(statusCode);
+  }
+
+  /** The transport is gone (connectionLost): nothing more is read or written. */
+  get transportLost(): boolean {
+    return this.lost;
   }
 
   /**
@@ -313,21 +345,20 @@ export class SessionCore {
    * CANCEL and reports queued SYN_STREAMs").
    */
   connectionLost(): void {
-    if (this.transportLost) return;
-    this.transportLost = true;
+    if (this.lost) return;
+    this.lost = true;
     for (const item of this.queue.drain()) {
       if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) {
-        this.pendingSynStreams--;
+        this.ids.synStreamDequeued();
         this.emit({ type: 'ctrl-not-send', frame: item.frame, errorCode: ERR_EOF, streamUserData: item.streamUserData });
       }
     }
-    for (const stream of [...this.streams.values()]) this.closeStream(stream.id, CANCEL);
+    for (const stream of [...this.openStreams.values()]) this.closeStream(stream.id, CANCEL);
   }
 
   /** True once a failing GOAWAY has gone out, or the transport is gone: the session is over. */
   get isTerminated(): boolean {
-    if (this.transportLost) return true;
-    return (this.goawayFlags & (GOAWAY_FAIL_ON_SEND | GOAWAY_SEND)) === (GOAWAY_FAIL_ON_SEND | GOAWAY_SEND);
+    return this.lost || this.goaway.failedAndSent;
   }
 
   private controlPriority(frame: ControlFrameRecord): number {
@@ -342,7 +373,7 @@ export class SessionCore {
         return frame.pri;
       default: {
         if ('streamId' in frame) {
-          const stream = this.streams.get(frame.streamId);
+          const stream = this.openStreams.get(frame.streamId);
           if (stream !== undefined) return stream.pri;
         }
         return this.facts.priLowest;
