@@ -398,7 +398,7 @@ export class HeaderInflater {
   private storedHead = 0;
   private storedLengths = 0;
   private storedLeft = 0;
-  /** The shared buffer while this inflater holds it, else its own (after a handover) or EMPTY. */
+  /** The shared buffer while this inflater holds it, else its own (after releaseSharedOutput) or EMPTY. */
   private buf: Uint8Array = EMPTY;
   /** Inflated bytes of the current block kept in buf. */
   private pos = 0;
@@ -436,7 +436,7 @@ export class HeaderInflater {
     this.inBlock = true;
     const owner = sharedOut.owner;
     if (owner !== this) {
-      if (owner !== null) owner.handOver();
+      if (owner !== null) owner.releaseSharedOutput();
       sharedOut.owner = this;
     }
     if (sharedOut.buf.length > RETAIN) sharedOut.buf = new Uint8Array(INITIAL_OUTPUT);
@@ -553,16 +553,16 @@ export class HeaderInflater {
    * worth kept, as zlib keeps its window. The stream stays byte-aligned
    * between stored blocks, so at the first block of another type pako's
    * raw stream takes over from that byte, with the kept bytes as its
-   * dictionary, which is exactly the window it would have had (handOff).
+   * dictionary, which is exactly the window it would have had (switchToPako).
    * Returns how far into `chunk` it read; the stream is then either in the
-   * middle of stored data, handed off, or broken.
+   * middle of stored data, switched to pako, or broken.
    */
   private pushStored(chunk: Uint8Array, off: number): number {
     const end = chunk.length;
     while (off < end) {
       if (this.storedLeft > 0) {
         const n = Math.min(this.storedLeft, end - off);
-        this.emit(chunk, off, n);
+        this.copyStored(chunk, off, n);
         this.storedLeft -= n;
         off += n;
         continue;
@@ -573,7 +573,7 @@ export class HeaderInflater {
         // A block starts: BFINAL, then BTYPE (00: stored) in the low 3 bits;
         // a stored block pads the rest of the byte, which zlib ignores.
         if ((b & 0x06) !== 0) {
-          this.handOff();
+          this.switchToPako();
           return off;
         }
         if ((b & 0x01) !== 0) {
@@ -603,7 +603,7 @@ export class HeaderInflater {
   }
 
   /** Stored data chunk[off, off + n): to the output (under the cap) and to the kept window. */
-  private emit(chunk: Uint8Array, off: number, n: number): void {
+  private copyStored(chunk: Uint8Array, off: number, n: number): void {
     this.total += n;
     if (this.total > this.maxSize) {
       this.pos = 0; // past the cap: dropped, as in push()
@@ -638,7 +638,7 @@ export class HeaderInflater {
   }
 
   /** pako's raw stream from here on, its window preset to what the stored blocks left. */
-  private handOff(): void {
+  private switchToPako(): void {
     const strm = new ZStream();
     let r = zlibInflateInit2(strm, -this.windowBits);
     const ring = this.history;
@@ -669,7 +669,7 @@ export class HeaderInflater {
    * keep the partial output in a buffer of our own; otherwise the output
    * is no longer needed (see `output`).
    */
-  private handOver(): void {
+  private releaseSharedOutput(): void {
     if (this.inBlock) {
       const mine = new Uint8Array(this.buf.length);
       mine.set(this.buf.subarray(0, this.pos));

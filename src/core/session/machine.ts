@@ -39,7 +39,7 @@ import type { DataSource } from './outbound.js';
 import { CodecWait, DeferralProbe } from './codec-wait.js';
 import { Receiver } from './receive.js';
 import { Sender } from './send.js';
-import type { PreparedFrame as SenderFrame } from './send.js';
+import type { EncodedFrame } from './send.js';
 import { isValidSettingsId } from './settings.js';
 import { settingsIdName } from '../names.js';
 
@@ -67,7 +67,7 @@ export class SessionMachine {
   /** Bytes memSend produced but could not hand out because a callback threw. */
   private unsent: Uint8Array[] = [];
   /** The frame nextFrame() handed out and frameSent() has not taken back. */
-  private handedOut: SenderFrame | null = null;
+  private handedOut: EncodedFrame | null = null;
   /** With a deferring header codec: what waits for its answers (codec-wait.ts); null otherwise. */
   private readonly wait: CodecWait | null = null;
   /** Bytes the send pass stopped at a header frame had already counted. */

@@ -44,8 +44,12 @@ import { Input, NONE } from './stream-table.js';
 import type { StreamState } from './stream-table.js';
 import type { Stream } from './stream.js';
 
-/** A frame ready to be written: control frames in `head` alone, DATA as head plus payload view. */
-export interface PreparedFrame {
+/**
+ * A frame encoded and ready to be written: control frames in `head` alone,
+ * DATA as head plus payload view. The machine hands it out as its public
+ * PreparedFrame (spdylay's prep_frame prepares what this encodes).
+ */
+export interface EncodedFrame {
   readonly item: OutboundItem;
   readonly head: Uint8Array;
   /** DATA payload, a view of what the data source returned (never copied). */
@@ -91,8 +95,8 @@ export class Sender {
     this.yielded.length = 0;
   }
 
-  /** Prepares the next frame, or returns null when nothing can be sent now. */
-  next(): PreparedFrame | null {
+  /** Checks and encodes the next frame, or returns null when nothing can be sent now. */
+  next(): EncodedFrame | null {
     const session = this.session;
     for (;;) {
       let item: OutboundItem | undefined;
@@ -109,14 +113,14 @@ export class Sender {
         }
         if (item === undefined) return null;
       }
-      const frame = item.kind === ITEM_CTRL ? this.prepareControl(item) : this.prepareData(item);
+      const frame = item.kind === ITEM_CTRL ? this.encodeControl(item) : this.encodeData(item);
       if (frame !== null) return frame;
       if (this.awaiting !== null) return null;
     }
   }
 
   /** Applies the effects of a frame that has been written completely. */
-  sent(frame: PreparedFrame): void {
+  sent(frame: EncodedFrame): void {
     const item = frame.item;
     if (item.kind === ITEM_CTRL) this.controlSent(item);
     else this.dataSent(item, frame);
@@ -124,7 +128,7 @@ export class Sender {
 
   // ---- control frames ----
 
-  private prepareControl(item: OutboundCtrlItem): PreparedFrame | null {
+  private encodeControl(item: OutboundCtrlItem): EncodedFrame | null {
     const session = this.session;
     const frame = item.frame;
     const refusal = this.controlRefusal(item);
@@ -244,7 +248,7 @@ export class Sender {
 
   // ---- DATA ----
 
-  private prepareData(item: OutboundDataItem): PreparedFrame | null {
+  private encodeData(item: OutboundDataItem): EncodedFrame | null {
     const session = this.session;
     const stream = session.streams.get(item.streamId);
     if (this.dataRefusal(stream, item) !== 0) return null; // Dropped: DATA has no not-send callback.
@@ -307,7 +311,7 @@ export class Sender {
     session.failSession(GOAWAY_INTERNAL_ERROR);
   }
 
-  private dataSent(item: OutboundDataItem, frame: PreparedFrame): void {
+  private dataSent(item: OutboundDataItem, frame: EncodedFrame): void {
     const session = this.session;
     const payloadLength = frame.length - frame.head.length;
     session.emit({ type: 'data-send', flags: frame.dataFlags, streamId: item.streamId, length: payloadLength });
