@@ -3,14 +3,6 @@
  * (`>>> 0`), so ids and lengths never turn negative.
  */
 
-export function readUint16(buf: Uint8Array, offset: number): number {
-  return (buf[offset]! << 8) | buf[offset + 1]!;
-}
-
-export function readUint24(buf: Uint8Array, offset: number): number {
-  return (buf[offset]! << 16) | (buf[offset + 1]! << 8) | buf[offset + 2]!;
-}
-
 export function readUint32(buf: Uint8Array, offset: number): number {
   return ((buf[offset]! << 24) | (buf[offset + 1]! << 16) | (buf[offset + 2]! << 8) | buf[offset + 3]!) >>> 0;
 }
@@ -18,17 +10,6 @@ export function readUint32(buf: Uint8Array, offset: number): number {
 /** A 31-bit field: the reserved top bit is masked off, as the drafts require. */
 export function readUint31(buf: Uint8Array, offset: number): number {
   return readUint32(buf, offset) & 0x7fffffff;
-}
-
-export function writeUint16(buf: Uint8Array, offset: number, value: number): void {
-  buf[offset] = value >>> 8;
-  buf[offset + 1] = value;
-}
-
-export function writeUint24(buf: Uint8Array, offset: number, value: number): void {
-  buf[offset] = value >>> 16;
-  buf[offset + 1] = value >>> 8;
-  buf[offset + 2] = value;
 }
 
 export function writeUint32(buf: Uint8Array, offset: number, value: number): void {

@@ -425,11 +425,6 @@ export class HeaderInflater {
     return this.pos;
   }
 
-  /** True once the stream is broken; every block from then on is ERR_ZLIB. */
-  get broken(): boolean {
-    return this.failed;
-  }
-
   begin(): void {
     this.pos = 0;
     this.total = 0;

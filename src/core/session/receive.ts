@@ -277,7 +277,7 @@ export class Receiver implements FrameSink {
     const fin = frame.flags & CTRL_FLAG_FIN ? session.rule(id, state, Input.RECV_FIN) : null;
     if (fin !== null) state = fin.to;
     if (state !== CLOSED) {
-      session.openStream(id, frame.flags, frame.pri, state as StreamState, null);
+      session.openStream(id, frame.pri, state as StreamState, null);
       if (frame.assocStreamId !== 0) session.streams.get(frame.assocStreamId)?.addPushed(id);
     }
     session.emit({ type: 'ctrl-recv', frame });

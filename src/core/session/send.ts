@@ -157,7 +157,7 @@ export class Sender {
     if (frame.type === SYN_STREAM) {
       session.ids.streamIdUsed();
       const state = session.rule(assignedId, NONE, Input.SEND_SYN_STREAM).to as StreamState;
-      session.openStream(assignedId, frame.flags, frame.pri, state, item.streamUserData);
+      session.openStream(assignedId, frame.pri, state, item.streamUserData);
       if (frame.assocStreamId !== 0) session.streams.get(frame.assocStreamId)?.addPushed(assignedId);
     }
     session.emit({ type: 'before-ctrl-send', frame });

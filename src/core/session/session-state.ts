@@ -56,7 +56,7 @@ export class SessionState {
   private pendingError: { error: unknown } | null = null;
 
   constructor(
-    readonly side: typeof CLIENT | typeof SERVER,
+    side: typeof CLIENT | typeof SERVER,
     readonly facts: VersionFacts,
     private readonly sink: SessionEventSink,
     autoWindowUpdate: boolean,
@@ -128,8 +128,8 @@ export class SessionState {
     return this.settings.local(SETTINGS_MAX_CONCURRENT_STREAMS) <= this.incomingStreams;
   }
 
-  openStream(streamId: number, flags: number, pri: number, state: StreamState, userData: unknown): Stream {
-    const stream = new Stream(streamId, flags, pri, state, this.flow.openStream(), userData);
+  openStream(streamId: number, pri: number, state: StreamState, userData: unknown): Stream {
+    const stream = new Stream(streamId, pri, state, this.flow.openStream(), userData);
     this.openStreams.set(streamId, stream);
     if (this.isMyStreamId(streamId)) this.outgoingStreams++;
     else this.incomingStreams++;

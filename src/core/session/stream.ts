@@ -22,8 +22,6 @@ export class Stream {
 
   constructor(
     readonly id: number,
-    /** The SYN_STREAM flags the stream was opened with. */
-    readonly flags: number,
     readonly pri: number,
     state: StreamState,
     /** Its send and receive windows (window.ts owns their rules). */

@@ -220,7 +220,6 @@ describe('HeaderInflater (hand-written stored blocks, no compressor needed)', ()
   it('the wrong dictionary id breaks the stream: ERR_ZLIB now and for every later block', () => {
     const inf = new HeaderInflater(SPDY2_DICTIONARY, 1000);
     expect(inflateBlock(inf, [concat(V3_HEAD, stored(block1), SYNC)]).status).toBe(ERR_ZLIB);
-    expect(inf.broken).toBe(true);
     expect(inflateBlock(inf, [concat(stored(block2), SYNC)]).status).toBe(ERR_ZLIB);
     expect(inflateBlock(inf, []).status).toBe(ERR_ZLIB);
   });
