@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from '../io/client.js';
 import type { ClientSession } from '../io/client.js';
 import type { SpdyProtocol } from '../io/alpn.js';
+import { WINDOW_UPDATE } from '../core/index.js';
 import type { SessionEvent } from '../core/index.js';
 
 interface DemoFile {
@@ -104,7 +105,7 @@ class FrameCounter {
   dataFramesReceived = 0;
 
   readonly trace = (event: SessionEvent): void => {
-    if (event.type === 'ctrl-send' && event.frame.type === 9 /* WINDOW_UPDATE */) {
+    if (event.type === 'ctrl-send' && event.frame.type === WINDOW_UPDATE) {
       if (event.frame.streamId === 0) this.sessionWindowUpdatesSent++;
       else this.windowUpdatesSent++;
     } else if (event.type === 'data-recv') {

@@ -106,10 +106,10 @@ export function resolveConfig(config: SessionConfig | null | undefined): Resolve
     headerEncoding,
     dataChunkSize: checkedSize(c.dataChunkSize, DEFAULT_DATA_CHUNK_SIZE, 1, MAX_FRAME_LENGTH, 'dataChunkSize'),
     maxControlFrameLength,
-    maxHeaderBlockSize: checkedSize(c.maxHeaderBlockSize, maxControlFrameLength, 8, 0x7fffffff, 'maxHeaderBlockSize'),
+    maxHeaderBlockSize: checkedSize(c.maxHeaderBlockSize, maxControlFrameLength, 8, MAX_31BIT, 'maxHeaderBlockSize'),
     autoWindowUpdate,
     headerCodec,
-    memSendChunkSize: checkedSize(c.memSendChunkSize, DEFAULT_MEM_SEND_CHUNK, 1, 0x7fffffff, 'memSendChunkSize'),
+    memSendChunkSize: checkedSize(c.memSendChunkSize, DEFAULT_MEM_SEND_CHUNK, 1, MAX_31BIT, 'memSendChunkSize'),
     sessionWindowOverrunTolerance: checkedSize(c.sessionWindowOverrunTolerance, 0, 0, MAX_31BIT, 'sessionWindowOverrunTolerance'),
     flowControl,
   };

@@ -6,6 +6,7 @@
  * the main heap. PING outranks every priority and SETTINGS comes next;
  * frames of a stream take the stream's priority; a GOAWAY takes the lowest.
  */
+import { SYN_STREAM } from '../constants.js';
 import type { ControlFrameRecord } from '../frame/types.js';
 import type { PreparedHeaderBlock } from '../header-codec.js';
 import { PriorityQueue } from './priority-queue.js';
@@ -78,7 +79,7 @@ export class OutboundQueue {
   }
 
   push(item: OutboundItem): void {
-    if (item.kind === ITEM_CTRL && item.frame.type === 1 /* SYN_STREAM */) this.synStreams.push(item);
+    if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) this.synStreams.push(item);
     else this.main.push(item);
   }
 

@@ -11,18 +11,25 @@
  * GOAWAY (a session error) plus the matching event.
  */
 import {
+  CANCEL,
+  CREDENTIAL,
   CTRL_FLAG_FIN,
   CTRL_FLAG_UNIDIRECTIONAL,
   DATA_FLAG_FIN,
   ERR_FRAME_TOO_LARGE,
   ERR_INVALID_HEADER_BLOCK,
   FRAME_TOO_LARGE,
+  GOAWAY,
   GOAWAY_PROTOCOL_ERROR,
   HEADERS,
   INVALID_STREAM,
+  NOOP,
   OK,
+  PING,
   PROTOCOL_ERROR,
   REFUSED_STREAM,
+  RST_STREAM,
+  SETTINGS,
   SETTINGS_INITIAL_WINDOW_SIZE,
   SETTINGS_MAX,
   SYN_REPLY,
@@ -78,18 +85,18 @@ export class Receiver implements FrameSink {
         return this.onSynReply(this.withSpdy3Names(frame));
       case HEADERS:
         return this.onHeaders(this.withSpdy3Names(frame));
-      case 3:
+      case RST_STREAM:
         return this.onRstStream(frame);
-      case 4:
+      case SETTINGS:
         return this.onSettings(frame);
-      case 6:
+      case PING:
         return this.onPing(frame);
-      case 7:
+      case GOAWAY:
         return this.onGoaway(frame);
       case WINDOW_UPDATE:
         return this.onWindowUpdate(frame);
-      case 5: // NOOP: SPDY/2 defines it as ignorable.
-      case 10: // CREDENTIAL: spdylay takes no action on it.
+      case NOOP: // SPDY/2 defines it as ignorable.
+      case CREDENTIAL: // spdylay takes no action on it.
         return;
     }
   }
@@ -329,7 +336,7 @@ export class Receiver implements FrameSink {
     const session = this.session;
     session.emit({ type: 'ctrl-recv', frame });
     // A client cancelling a stream also cancels what was pushed for it.
-    if (session.isServer && !session.isMyStreamId(frame.streamId) && frame.statusCode === 5 /* CANCEL */) {
+    if (session.isServer && !session.isMyStreamId(frame.streamId) && frame.statusCode === CANCEL) {
       session.closePushedStreams(frame.streamId, frame.statusCode);
     }
     const stream = session.streams.get(frame.streamId);
