@@ -1,6 +1,6 @@
 /**
  * DATA before a reply or after FIN. spdylay fails the whole session for
- * both; common.md decides on stream errors instead (draft 3 §2.2.2 and
+ * both; we answer with stream errors instead (draft 3 §2.2.2 and
  * §2.3.6): RST_STREAM PROTOCOL_ERROR before SYN_REPLY, and
  * STREAM_ALREADY_CLOSED after FIN (PROTOCOL_ERROR in SPDY/2). These tests
  * follow the consequences: nothing is delivered, one RST per stream, the

@@ -1,5 +1,5 @@
 /**
- * The documented departures from spdylay (common.md "Decisions"), one test
+ * The documented departures from spdylay (docs/behaviour.md), one test
  * named for each, so that a change in any of them shows up by name. Each
  * name says what we do and what spdylay does instead.
  */

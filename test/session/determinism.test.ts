@@ -1,5 +1,5 @@
 /**
- * Determinism (machine.ts; STYLE.md §8): two sessions running the same
+ * Determinism (machine.ts): two sessions running the same
  * work give the same bytes and the same events on every run, and however
  * the bytes are cut when handed to memRecv. Only the DATA chunk callbacks
  * follow the cuts, as spdylay's do; their concatenation per frame does not.

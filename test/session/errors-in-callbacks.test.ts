@@ -1,7 +1,8 @@
 /**
- * An exception thrown by a user callback (API.md "Behaviour the contract
- * fixes"; common.md): the call that ran the callback finishes its work,
- * then the first such exception comes out of it as the same object.
+ * An exception thrown by a user callback (docs/API.md "Behaviour the
+ * contract fixes"; docs/behaviour.md "Callbacks"): the call that ran the
+ * callback finishes its work, then the first such exception comes out of
+ * it as the same object.
  * Nothing is lost (bytes memSend produced before the throw come out on the
  * next call) and the session's state stays consistent.
  */

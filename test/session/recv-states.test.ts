@@ -2,7 +2,7 @@
  * Each stream frame received in each stream state, ours and the peer's,
  * with the outcome spdylay gives it (spdylay_session_on_syn_reply_received,
  * _on_headers_received, _on_rst_stream_received, _on_window_update_received,
- * _on_data_received), except where common.md records a departure:
+ * _on_data_received), except where docs/behaviour.md records a departure:
  * DATA that spdylay ignores or answers with GOAWAY gets a stream error.
  *
  * Every row says what the callbacks report during the memRecv, what the
@@ -115,7 +115,7 @@ function expected(state: StreamStateSetup, frame: FrameName, version: number): O
     }
     case 'DATA':
     case 'DATA+FIN': {
-      // Departures from spdylay (common.md): stream errors instead of ignoring / GOAWAY.
+      // Departures from spdylay (docs/behaviour.md): stream errors instead of ignoring / GOAWAY.
       if (!exists) return reset('INVALID_STREAM');
       if (closing) return ignored;
       if (shutRd) return reset(v2 ? 'PROTOCOL_ERROR' : 'STREAM_ALREADY_CLOSED');
