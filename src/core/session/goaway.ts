@@ -7,10 +7,13 @@ const SENT = 1;
 const RECEIVED = 2;
 /** Set by failSession: once the GOAWAY is out, the session wants no more I/O. */
 const FAILING = 4;
+/** Ours is queued (or sent); not one of spdylay's flags. */
+const QUEUED = 8;
+/** spdylay's goaway_flags. */
+const SPDYLAY_FLAGS = SENT | RECEIVED | FAILING;
 
 export class GoawayState {
   private flags = 0;
-  private oursQueued = false;
 
   /**
    * Our GOAWAY is queued. Its last-good-stream-id is fixed now (API.md), so
@@ -20,7 +23,7 @@ export class GoawayState {
    * sent, are ignored").
    */
   markQueued(): void {
-    this.oursQueued = true;
+    this.flags |= QUEUED;
   }
 
   markSent(): void {
@@ -48,12 +51,12 @@ export class GoawayState {
 
   /** Our GOAWAY is queued or written. */
   get ours(): boolean {
-    return this.oursQueued;
+    return (this.flags & QUEUED) !== 0;
   }
 
   /** A GOAWAY went either way, or ours is queued to fail the session: spdylay's goaway_flags set. */
   get any(): boolean {
-    return this.flags !== 0;
+    return (this.flags & SPDYLAY_FLAGS) !== 0;
   }
 
   /** Our failing GOAWAY has been written: the session is over. */

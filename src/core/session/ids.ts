@@ -17,7 +17,7 @@ export class SessionIds {
   /** The id of the last PING of ours written, so that its echo is recognised once. */
   private lastPingSent = 0;
 
-  constructor(private readonly isServer: boolean) {
+  constructor(readonly isServer: boolean) {
     this.nextStream = this.firstOfOurs;
     this.nextPing = this.firstOfOurs;
   }

@@ -64,8 +64,8 @@ export class SessionMachine {
   private readonly headerEncoding: HeaderEncoding;
   /** Prepares submitted header lists (the codec's, which alone reads what it prepares). */
   private readonly headerEncoder: HeaderBlockEncoder;
-  /** Bytes memSend produced but could not hand out because a callback threw. */
-  private unsent: Uint8Array[] = [];
+  /** Bytes memSend produced but could not hand out because a callback threw (null: none, and no array kept). */
+  private unsent: Uint8Array[] | null = null;
   /** The frame nextFrame() handed out and frameSent() has not taken back. */
   private handedOut: EncodedFrame | null = null;
   /** With a deferring header codec: what waits for its answers (codec-wait.ts); null otherwise. */
@@ -145,8 +145,8 @@ export class SessionMachine {
   memSendv(): Uint8Array[] | null {
     if (this.state.transportLost) return null;
     if (this.wait !== null) return this.memSendvDeferring(this.wait);
-    let chunks = this.unsent;
-    this.unsent = [];
+    let chunks = this.unsent ?? [];
+    this.unsent = null;
     let total = 0;
     for (const c of chunks) total += c.length;
     this.sender.beginPass();
@@ -160,7 +160,7 @@ export class SessionMachine {
     }
     if (this.state.hasPendingError) {
       // Keep the bytes for the next call: a callback's exception must not lose frames.
-      this.unsent = chunks;
+      this.unsent = chunks.length > 0 ? chunks : null;
       chunks = [];
       this.state.rethrowPending();
     }
@@ -176,14 +176,13 @@ export class SessionMachine {
   private memSendvDeferring(wait: CodecWait): Uint8Array[] | null {
     if (wait.holding) wait.hold(() => this.deferredPass());
     else this.deferredPass();
-    let chunks = this.unsent;
-    this.unsent = [];
+    const chunks = this.unsent;
+    this.unsent = null;
     if (this.state.hasPendingError) {
       this.unsent = chunks;
-      chunks = [];
       this.state.rethrowPending();
     }
-    return chunks.length > 0 ? chunks : null;
+    return chunks;
   }
 
   private deferredPass(): void {
@@ -193,7 +192,6 @@ export class SessionMachine {
 
   /** Adds frames to `unsent` until the pass is full or done; false when it stopped to wait for the codec. */
   private runPass(total: number): boolean {
-    const chunks = this.unsent;
     while (total < this.memSendChunkSize) {
       const frame = this.sender.next();
       if (frame === null) {
@@ -202,6 +200,7 @@ export class SessionMachine {
         this.wait!.sendWaiting = true;
         return false;
       }
+      const chunks = (this.unsent ??= []);
       chunks.push(frame.head);
       if (frame.payload !== null && frame.payload.length > 0) chunks.push(frame.payload);
       total += frame.length;
@@ -297,7 +296,7 @@ export class SessionMachine {
   wantWrite(): boolean {
     const state = this.state;
     if (state.isTerminated) return false;
-    if (this.unsent.length > 0) return true;
+    if (this.unsent !== null) return true;
     // Waiting for a deferring codec: nothing can go out until it answers.
     if (this.wait !== null && this.wait.holding) return false;
     if (!state.goaway.any || state.streams.size > 0) return this.sender.hasPending;
@@ -362,7 +361,7 @@ export class SessionMachine {
       this.lostWhileHolding = true;
       return;
     }
-    this.unsent = [];
+    this.unsent = null;
     this.state.connectionLost();
     this.state.rethrowPending();
   }

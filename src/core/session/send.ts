@@ -63,8 +63,8 @@ export interface EncodedFrame {
 export class Sender {
   /** A DATA item that keeps the line because nothing of higher priority waits (spdylay's DATA chain). */
   private continued: OutboundDataItem | null = null;
-  /** Items whose source gave no bytes and no EOF: retried on the next pass, so a pass never spins. */
-  private yielded: OutboundDataItem[] = [];
+  /** Items whose source gave no bytes and no EOF: retried on the next pass, so a pass never spins (null: none). */
+  private yielded: OutboundDataItem[] | null = null;
   /**
    * A header frame whose block a deferring codec is compressing: the pass
    * stops there and takes it up again, first, once the codec has answered.
@@ -86,13 +86,15 @@ export class Sender {
 
   /** True when a call to next() could produce a frame. */
   get hasPending(): boolean {
-    return this.awaiting !== null || this.continued !== null || this.yielded.length > 0 || this.session.hasSendable;
+    return this.awaiting !== null || this.continued !== null || this.yielded !== null || this.session.hasSendable;
   }
 
   /** Starts a send pass: sources that yielded in the last pass get another turn. */
   beginPass(): void {
-    for (const item of this.yielded) this.session.requeue(item);
-    this.yielded.length = 0;
+    const yielded = this.yielded;
+    if (yielded === null) return;
+    this.yielded = null;
+    for (const item of yielded) this.session.requeue(item);
   }
 
   /** Checks and encodes the next frame, or returns null when nothing can be sent now. */
@@ -278,7 +280,7 @@ export class Sender {
     if (result.length === 0 && !eof) {
       // Nothing now but more later: wait for the next pass instead of sending
       // empty frames in a loop (spdylay would spin here).
-      this.yielded.push(item);
+      (this.yielded ??= []).push(item);
       return null;
     }
     if (eof) item.eof = true;

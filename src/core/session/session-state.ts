@@ -34,7 +34,6 @@ import type { StreamState, StreamTable, Transition } from './stream-table.js';
 import { FlowControl } from './window.js';
 
 export class SessionState {
-  readonly isServer: boolean;
   readonly ids: SessionIds;
   readonly goaway = new GoawayState();
   readonly settings = new Settings();
@@ -62,16 +61,13 @@ export class SessionState {
     autoWindowUpdate: boolean,
     sessionWindowOverrunTolerance: number,
   ) {
-    this.isServer = side === SERVER;
-    this.ids = new SessionIds(this.isServer);
+    this.ids = new SessionIds(side === SERVER);
     this.table = streamTable(facts.wireVersion);
-    this.flow = new FlowControl(
-      facts,
-      this.settings,
-      autoWindowUpdate,
-      sessionWindowOverrunTolerance,
-      (streamId, deltaWindowSize) => this.addWindowUpdate(streamId, deltaWindowSize),
-    );
+    this.flow = new FlowControl(facts, this, autoWindowUpdate, sessionWindowOverrunTolerance);
+  }
+
+  get isServer(): boolean {
+    return this.ids.isServer;
   }
 
   // ---- events ----

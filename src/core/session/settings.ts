@@ -8,38 +8,40 @@
 import { SETTINGS_INITIAL_WINDOW_SIZE, SETTINGS_MAX, SETTINGS_MAX_CONCURRENT_STREAMS } from '../constants.js';
 import { INITIAL_WINDOW_SIZE, MAX_31BIT } from '../wire.js';
 
-function defaultSettings(): number[] {
-  const values = new Array<number>(SETTINGS_MAX + 1).fill(0);
-  values[SETTINGS_MAX_CONCURRENT_STREAMS] = MAX_31BIT;
-  values[SETTINGS_INITIAL_WINDOW_SIZE] = INITIAL_WINDOW_SIZE;
-  return values;
-}
+/** Remote values follow the local ones in one array (one allocation per session, not two). */
+const REMOTE = SETTINGS_MAX + 1;
 
 export function isValidSettingsId(id: number): boolean {
   return Number.isInteger(id) && id >= 1 && id <= SETTINGS_MAX;
 }
 
 export class Settings {
-  private readonly localValues = defaultSettings();
-  private readonly remoteValues = defaultSettings();
+  private readonly values = new Array<number>(2 * REMOTE).fill(0);
+
+  constructor() {
+    for (const side of [0, REMOTE]) {
+      this.values[side + SETTINGS_MAX_CONCURRENT_STREAMS] = MAX_31BIT;
+      this.values[side + SETTINGS_INITIAL_WINDOW_SIZE] = INITIAL_WINDOW_SIZE;
+    }
+  }
 
   /** Our value for settings id `id` (1..SETTINGS_MAX). */
   local(id: number): number {
-    return this.localValues[id]!;
+    return this.values[id]!;
   }
 
   /** The peer's value for settings id `id` (1..SETTINGS_MAX). */
   remote(id: number): number {
-    return this.remoteValues[id]!;
+    return this.values[REMOTE + id]!;
   }
 
   /** We submitted `value` for `id` (checked by the caller). */
   setLocal(id: number, value: number): void {
-    this.localValues[id] = value;
+    this.values[id] = value;
   }
 
   /** The peer sent `value` for `id` (checked by the caller). */
   setRemote(id: number, value: number): void {
-    this.remoteValues[id] = value;
+    this.values[REMOTE + id] = value;
   }
 }

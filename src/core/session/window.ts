@@ -44,8 +44,11 @@ export type FlowVerdict =
 
 const SESSION_OVERRUN: FlowVerdict = Object.freeze({ scope: 'session', status: GOAWAY_PROTOCOL_ERROR });
 
-/** Queues a WINDOW_UPDATE (the session's outbound queue; stream 0 is the session). */
-export type WindowUpdateSink = (streamId: number, deltaWindowSize: number) => void;
+/** What flow control needs of the session: its SETTINGS, and its outbound queue for WINDOW_UPDATE (stream 0 is the session). */
+export interface FlowControlSession {
+  readonly settings: Settings;
+  addWindowUpdate(streamId: number, deltaWindowSize: number): void;
+}
 
 /** One stream's windows and its unacknowledged counts. */
 export class StreamWindow {
@@ -159,18 +162,20 @@ export class FlowControl {
 
   constructor(
     private readonly facts: VersionFacts,
-    /** Our INITIAL_WINDOW_SIZE sets the stream threshold; the peer's starts our stream send windows. */
-    private readonly settings: Settings,
+    /**
+     * Our INITIAL_WINDOW_SIZE sets the stream threshold, the peer's starts
+     * our stream send windows; WINDOW_UPDATEs go to its queue.
+     */
+    private readonly session: FlowControlSession,
     /** Send WINDOW_UPDATE as DATA arrives (config.autoWindowUpdate). */
     readonly automatic: boolean,
     /** How far the peer may overrun the session receive window before it is a session error (config). */
     private readonly overrunTolerance: number,
-    private readonly sendWindowUpdate: WindowUpdateSink,
   ) {}
 
   /** The windows a new stream starts with. */
   openStream(): StreamWindow {
-    return new StreamWindow(this.settings.remote(SETTINGS_INITIAL_WINDOW_SIZE), this.streamRecvCeiling);
+    return new StreamWindow(this.session.settings.remote(SETTINGS_INITIAL_WINDOW_SIZE), this.streamRecvCeiling);
   }
 
   /** True once the peer overran the session window: every later DATA frame is dropped unanswered. */
@@ -237,7 +242,7 @@ export class FlowControl {
   remoteInitialWindowSize(value: number, streams: ReadonlyMap<number, Stream>): boolean {
     if (value > MAX_31BIT) return false;
     if (!this.facts.streamFlowControl) return true;
-    const delta = value - this.settings.remote(SETTINGS_INITIAL_WINDOW_SIZE);
+    const delta = value - this.session.settings.remote(SETTINGS_INITIAL_WINDOW_SIZE);
     for (const stream of streams.values()) stream.window.shift(delta);
     return true;
   }
@@ -290,7 +295,7 @@ export class FlowControl {
     if (this.facts.sessionFlowControl && !this.overrun) this.sessionReceived(length, stream === undefined);
     if (stream === undefined || fin || !this.facts.streamFlowControl) return;
     const delta = stream.window.received(length, this.streamThreshold, this.automatic);
-    if (delta !== null) this.sendWindowUpdate(stream.id, delta);
+    if (delta !== null) this.session.addWindowUpdate(stream.id, delta);
   }
 
   /**
@@ -303,21 +308,21 @@ export class FlowControl {
     if (!this.automatic && dropped) {
       this.sessionDroppedUnacked += length;
       if (this.sessionDroppedUnacked >= threshold) {
-        this.sendWindowUpdate(0, this.sessionDroppedUnacked);
+        this.session.addWindowUpdate(0, this.sessionDroppedUnacked);
         this.sessionDroppedUnacked = 0;
       }
       return;
     }
     this.sessionRecvUnacked += length;
     if (this.automatic && this.sessionRecvUnacked >= threshold) {
-      this.sendWindowUpdate(0, this.sessionRecvUnacked);
+      this.session.addWindowUpdate(0, this.sessionRecvUnacked);
       this.sessionRecvUnacked = 0;
     }
   }
 
   /** Half our INITIAL_WINDOW_SIZE: when a stream's unacknowledged bytes are acknowledged. */
   private get streamThreshold(): number {
-    return this.settings.local(SETTINGS_INITIAL_WINDOW_SIZE) / 2;
+    return this.session.settings.local(SETTINGS_INITIAL_WINDOW_SIZE) / 2;
   }
 
   /**
@@ -333,13 +338,13 @@ export class FlowControl {
     if (this.facts.sessionFlowControl) {
       this.sessionConsumedUnacked += length;
       if (this.sessionConsumedUnacked >= this.sessionRecvSize / 2) {
-        this.sendWindowUpdate(0, this.sessionConsumedUnacked);
+        this.session.addWindowUpdate(0, this.sessionConsumedUnacked);
         this.sessionConsumedUnacked = 0;
       }
     }
     if (stream === undefined || stream.state & SHUT_RD) return;
     const delta = stream.window.consumed(length, this.streamThreshold);
-    if (delta !== null) this.sendWindowUpdate(stream.id, delta);
+    if (delta !== null) this.session.addWindowUpdate(stream.id, delta);
   }
 
   /**
@@ -355,7 +360,7 @@ export class FlowControl {
     } else {
       stream?.window.acknowledged(deltaWindowSize);
     }
-    this.sendWindowUpdate(streamId, deltaWindowSize);
+    this.session.addWindowUpdate(streamId, deltaWindowSize);
   }
 
   /**
@@ -391,7 +396,7 @@ export class FlowControl {
     for (const stream of streams.values()) {
       if (stream.state & SHUT_RD) continue;
       const delta = stream.window.takeUnacked(threshold);
-      if (delta !== null) this.sendWindowUpdate(stream.id, delta);
+      if (delta !== null) this.session.addWindowUpdate(stream.id, delta);
     }
   }
 }
