@@ -8,7 +8,7 @@
  * shut-read / shut-write bits; 'none' when there is no stream.
  */
 import { CANCEL, CTRL_FLAG_FIN } from '../../src/core/constants.js';
-import { StreamState, stateName } from '../../src/core/session/stream-table.js';
+import { CLOSED, Input, NONE, StreamState } from '../../src/core/session/stream-table.js';
 import { client, server } from './harness.js';
 import type { Harness } from './harness.js';
 
@@ -22,6 +22,19 @@ export interface StreamStateSetup {
   /** Frames the setup leaves queued. */
   pending: string[];
 }
+
+/** A stream table state's name, e.g. 'OPENED_RD', or 'NONE' / 'CLOSED'. */
+export function stateName(state: number): string {
+  if (state === NONE) return 'NONE';
+  if (state === CLOSED) return 'CLOSED';
+  for (const [name, value] of Object.entries(StreamState)) if (value === state) return name;
+  return `unnamed(${state})`;
+}
+
+/** The stream table's input names, by input. */
+export const INPUT_NAMES: readonly string[] = Object.entries(Input)
+  .sort((a, b) => a[1] - b[1])
+  .map(([name]) => name);
 
 export function describeStream(h: Harness, streamId = 1): string {
   const stream = h.stream(streamId);

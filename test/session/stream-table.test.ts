@@ -30,13 +30,11 @@ import {
   ACCEPT,
   CLOSED,
   IGNORE,
-  INPUT_NAMES,
   Input,
   NONE,
   SHUT_RD,
   SHUT_WR,
   StreamState,
-  stateName,
   streamTable,
   transition,
 } from '../../src/core/session/stream-table.js';
@@ -46,6 +44,7 @@ import { EVERY_VERSION, client, server } from '../helpers/harness.js';
 import type { Harness } from '../helpers/harness.js';
 import { errorName, statusName } from '../helpers/labels.js';
 import { bodyProvider } from '../helpers/providers.js';
+import { INPUT_NAMES, stateName } from '../helpers/stream-states.js';
 
 type Side = 'ours' | 'theirs';
 const SIDES: Side[] = ['ours', 'theirs'];

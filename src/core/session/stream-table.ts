@@ -114,7 +114,7 @@ export const Input = {
   SENT_RST_STREAM: 17,
 } as const;
 export type Input = (typeof Input)[keyof typeof Input];
-const INPUT_COUNT = 18;
+const INPUT_COUNT = Object.keys(Input).length;
 
 /** A row's verdict: the input is accepted. */
 export const ACCEPT = 0;
@@ -387,17 +387,3 @@ export function streamTable(wireVersion: 2 | 3): StreamTable {
 export function transition(cells: readonly Transition[], state: number, input: Input): Transition {
   return cells[state * INPUT_COUNT + input]!;
 }
-
-/** The state's name, e.g. 'OPENED_RD', or 'NONE' / 'CLOSED'. */
-export function stateName(state: number): string {
-  if (state === NONE) return 'NONE';
-  if (state === CLOSED) return 'CLOSED';
-  for (const [name, value] of Object.entries(StreamState)) if (value === state) return name;
-  return `unnamed(${state})`;
-}
-
-export const INPUT_NAMES: readonly string[] = Object.freeze(
-  Object.entries(Input)
-    .sort((a, b) => a[1] - b[1])
-    .map(([name]) => name),
-);
