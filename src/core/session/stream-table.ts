@@ -232,8 +232,9 @@ const ROWS: Row[] = [
   // half. spdylay ignores DATA for streams that are not open and tears the
   // session down for the rest; the drafts ask for stream errors, and those
   // are what we send (tests: "DATA on a stream that is not open gets
-  // INVALID_STREAM", "DATA after FIN gets STREAM_ALREADY_CLOSED", "DATA
-  // before SYN_REPLY gets PROTOCOL_ERROR", the miss).
+  // INVALID_STREAM", "DATA after the peer's FIN gets STREAM_ALREADY_CLOSED
+  // in SPDY/3", and, the miss, "DATA before SYN_REPLY on our stream gets
+  // RST_STREAM PROTOCOL_ERROR").
   { from: OPENED, input: RECV_DATA, to: OPENED, side: 'ours' },
   { from: OPENED_WR, input: RECV_DATA, to: OPENED_WR, side: 'ours' },
   ...[OPENING, OPENING_WR, OPENED, OPENED_WR].map((from) => ({ from, input: RECV_DATA, to: from, side: 'theirs' as const })),
