@@ -165,14 +165,6 @@ export class FrameDecoder {
   private readonly maxControlFrameLength: number;
 
   private state = READ_HEAD;
-  /**
-   * Bytes of `push`'s current chunk consumed so far. If a sink method
-   * throws, the exception leaves `push` at once; this says where: every
-   * byte before it has been accounted for, and pushing
-   * `chunk.subarray(consumed)` later resumes exactly after the event that
-   * threw.
-   */
-  consumed = 0;
 
   /** The current control frame's head (gathered here when split; copied here for callbacks). */
   private readonly head = new Uint8Array(FRAME_HEAD_LENGTH);
@@ -243,14 +235,12 @@ export class FrameDecoder {
   push(chunk: Uint8Array): void {
     const end = chunk.length;
     let off = 0;
-    this.consumed = 0;
     for (;;) {
       switch (this.state) {
         case READ_HEAD: {
           if (off === end) return;
           if (this.headFill === 0 && end - off >= FRAME_HEAD_LENGTH) {
             off += FRAME_HEAD_LENGTH;
-            this.consumed = off;
             this.beginFrame(chunk, off - FRAME_HEAD_LENGTH);
           } else {
             const head = this.head;
@@ -259,7 +249,6 @@ export class FrameDecoder {
             this.headFill = fill;
             if (fill < FRAME_HEAD_LENGTH) return;
             this.headFill = 0;
-            this.consumed = off;
             this.beginFrame(head, 0);
           }
           break;
@@ -268,7 +257,6 @@ export class FrameDecoder {
         case READ_DATA: {
           if (this.remaining === 0) {
             this.state = READ_HEAD;
-            this.consumed = off;
             this.sink.onDataEnd(this.streamId, this.flags, this.length);
             break;
           }
@@ -276,7 +264,6 @@ export class FrameDecoder {
           const n = Math.min(this.remaining, end - off);
           this.remaining -= n;
           off += n;
-          this.consumed = off;
           this.sink.onDataChunk(this.streamId, this.flags, chunk.subarray(off - n, off));
           break;
         }
@@ -286,7 +273,6 @@ export class FrameDecoder {
           const field = this.fieldBuf;
           if (field === null) return;
           this.fieldBuf = null; // no reference to the chunk survives push
-          this.consumed = off;
           this.endFixed(field, this.fieldAt);
           break;
         }
@@ -296,7 +282,6 @@ export class FrameDecoder {
             this.state = READ_HEAD;
             const iv = this.iv;
             this.iv = [];
-            this.consumed = off;
             this.sink.onControlFrame({ type: SETTINGS, version: this.version, flags: this.flags, length: this.length, iv });
             break;
           }
@@ -311,7 +296,6 @@ export class FrameDecoder {
         case READ_HEADER_BLOCK: {
           if (this.remaining === 0) {
             this.state = READ_HEAD;
-            this.consumed = off;
             this.endHeaderFrame();
             break;
           }
@@ -319,7 +303,6 @@ export class FrameDecoder {
           const n = Math.min(this.remaining, end - off);
           this.remaining -= n;
           off += n;
-          this.consumed = off;
           this.sink.onHeaderBlockChunk(chunk.subarray(off - n, off));
           break;
         }
@@ -327,7 +310,6 @@ export class FrameDecoder {
         case DISCARD: {
           if (this.remaining === 0) {
             this.state = READ_HEAD;
-            this.consumed = off;
             this.endDiscard();
             break;
           }

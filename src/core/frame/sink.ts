@@ -9,7 +9,9 @@
  *
  * Every call is made with the decoder already past the event, so a sink
  * that throws leaves the decoder consistent: the exception leaves
- * FrameDecoder.push, whose `consumed` says how much of the chunk was used.
+ * FrameDecoder.push, and bytes pushed later are read as following that
+ * event. (The session's sink does not rely on this: it keeps a callback's
+ * exception and rethrows it once push has returned.)
  */
 import type { ControlFrameRecord, HeaderFrameRecord } from './types.js';
 
