@@ -1,9 +1,10 @@
 /**
- * The identity property of a deferring header codec (session/codec-wait.ts,
- * STYLE.md §9): for random workloads, a session whose codec answers later
- * (at random points between its inputs) gives the same bytes and the same
- * events in the same order as one with the built-in codec, given the same
- * inputs in the same order; only when differs.
+ * The identity property of a deferring header codec (session/codec-wait.ts:
+ * the core waits through an explicit input, resumeHeaderBlocks): for random
+ * workloads, a session whose codec answers later (at random points between
+ * its inputs) gives the same bytes and the same events in the same order as
+ * one with the built-in codec, given the same inputs in the same order;
+ * only when differs.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

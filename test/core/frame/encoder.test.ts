@@ -1,5 +1,5 @@
 /**
- * Frame encoder: byte vectors worked out by hand from shared/spec/wire-format.md
+ * Frame encoder: byte vectors worked out by hand from the SPDY/2 and SPDY/3 drafts
  * (header blocks in the plain layout of test/helpers/plain-codec.ts).
  */
 import { describe, expect, it } from 'vitest';

@@ -172,11 +172,28 @@ describe('NvPacker one-string path', () => {
     expect(packed([['c', 'd']], 4)).toEqual(packNv([['c', 'd']], 4));
   });
 
-  it('every packer shares one scratch buffer (a session holds none of its own)', () => {
-    const a = new NvPacker();
-    const b = new NvPacker();
-    a.pack([['a', 'b']], 4, false);
-    expect(b.buffer).toBe(a.buffer);
+  it('sessions packing in turn (through the one scratch every packer shares) each get their own blocks', () => {
+    const lists: NameValue[][] = [
+      [[':path', '/a'], ['x', 'y'.repeat(300)]],
+      [[':path', '/b']],
+      [['k', '\u20ac'.repeat(50)], ['l', 'm']],
+    ];
+    const reversed = [...lists].reverse();
+    const encoder = () => createHeaderCodec({ version: PROTO_SPDY3, side: CLIENT }).encoder;
+    const encodedAlone = (sequence: NameValue[][]) => {
+      const alone = encoder();
+      return sequence.map((list) => alone.encode(alone.prepare(list, 'utf8'), 0, 1 << 24)!.slice());
+    };
+    const expectedA = encodedAlone(lists);
+    const expectedB = encodedAlone(reversed);
+    const a = encoder();
+    const b = encoder();
+    for (let i = 0; i < lists.length; i++) {
+      const fromA = a.encode(a.prepare(lists[i]!, 'utf8'), 0, 1 << 24)!;
+      const fromB = b.encode(b.prepare(reversed[i]!, 'utf8'), 0, 1 << 24)!;
+      expect(fromA).toEqual(expectedA[i]);
+      expect(fromB).toEqual(expectedB[i]);
+    }
   });
 });
 
