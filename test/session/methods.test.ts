@@ -69,6 +69,10 @@ describe('name/value validation (all five submitters)', () => {
     ['an undefined value', [[':path', undefined]]],
     ['a value holding NUL', [[':path', 'a\0b']]],
     ['a name holding NUL', [['a\0b', 'x']]],
+    ['a name holding a control character', [['x-a\u0001', 'x']]],
+    ['a name holding a line break', [['x-a\r\nx-b', 'x']]],
+    ['a name holding DEL', [['x-a\u007f', 'x']]],
+    ['a non-ASCII name', [['x-caf\u00e9', 'x']]],
     ['an entry that is not a pair', [[':path']]],
     ['nv that is not an array', 'nope'],
   ];
@@ -86,6 +90,29 @@ describe('name/value validation (all five submitters)', () => {
       expect(s.getOutboundQueueSize()).toBe(0);
     });
   }
+
+  it('a name outside printable ASCII is refused in every version and encoding, the message naming it (spdylay_frame_nv_check_null)', () => {
+    for (const { version } of EVERY_VERSION) {
+      for (const headerEncoding of ['utf8', 'latin1'] as const) {
+        const h = client(version, { config: { headerEncoding } });
+        expect(() => h.session.submitRequest(0, [[':path', '/'], ['X-\u00c9t\u00e9', 'v']])).toThrow(
+          /header #1 "X-\u00c9t\u00e9": name contains U\+00C9; a name may hold only printable ASCII \(0x20\.\.0x7E\)/,
+        );
+        expect(() => h.session.submitRequest(0, [['x\ty', 'v']])).toThrow(/name contains U\+0009/);
+        expect(h.session.getOutboundQueueSize()).toBe(0);
+        // Upper case and every other printable character are fine (upper case is lowered).
+        h.session.submitRequest(0, [[':path', '/'], ['X-A b~', 'v']]);
+        expect(framesOfType(h.flush(), 1)[0]!.nv).toContainEqual(['x-a b~', 'v']);
+      }
+    }
+  });
+
+  it('values are not checked beyond NUL, as spdylay checks none on submit (a receiver may refuse a control byte)', () => {
+    const h = client(V);
+    h.session.submitRequest(0, [[':path', '/'], ['x-odd', 'a\u0001b\u007f']]);
+    h.session.memSend();
+    expect((h.log.frames('onCtrlSendCb')[0] as SynStreamFrame).nv).toContainEqual(['x-odd', 'a\u0001b\u007f']);
+  });
 
   it('an empty value is accepted', () => {
     const h = client(V);

@@ -5,9 +5,12 @@
  * unpacking the uncompressed block) lives in nv-pack.ts and nv-unpack.ts.
  *
  * What spdylay does, which this module matches:
- * - On submit (spdylay_submit.c) it rejects a NULL value, then
- *   spdylay_frame_nv_norm_copy lower-cases 'A'..'Z' in names (nothing else)
- *   and sorts the pairs by name with strcmp, i.e. by the names' bytes.
+ * - On submit (spdylay_submit.c, spdylay_frame_nv_check_null) it rejects an
+ *   empty name, a name with a byte outside 0x20..0x7E (a control character,
+ *   DEL, anything not ASCII) and a NULL value; values are not looked at.
+ *   Then spdylay_frame_nv_norm_copy lower-cases 'A'..'Z' in names (nothing
+ *   else) and sorts the pairs by name with strcmp, i.e. by the names' bytes,
+ *   which for printable ASCII is the order of JavaScript's string compare.
  * - When packing (spdylay_frame_pack_nv) consecutive pairs with the same
  *   name, adjacent after the sort, become one entry whose values are joined
  *   by a single NUL. An empty value is dropped from such a join (an empty
@@ -23,56 +26,21 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { HeaderEncoding, NameValue } from '../header-codec.js';
 
-/**
- * Orders names as spdylay's strcmp orders their bytes. For latin1 the bytes
- * are the character codes; for UTF-8 byte order is code point order, which
- * differs from UTF-16 code unit order only between surrogates (U+10000 and
- * up) and U+E000..U+FFFF.
- */
+/** Orders names as spdylay's strcmp orders their bytes: names are printable ASCII, so string order is byte order. */
 export function compareNames(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i === n) return a.length - b.length;
-  let ca = a.charCodeAt(i);
-  let cb = b.charCodeAt(i);
-  if (ca >= 0xd800 && cb >= 0xd800) {
-    // Surrogates (D800..DFFF) stand for code points above FFFF: move them up.
-    ca += ca < 0xe000 ? 0x2000 : -0x800;
-    cb += cb < 0xe000 ? 0x2000 : -0x800;
-  }
-  return ca - cb;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function comparePairs(a: NameValue, b: NameValue): number {
   return compareNames(a[0], b[0]);
 }
 
-/**
- * For names without a UTF-16 unit at or above U+D800, native string order
- * (code units) is byte order. It is also byte order whenever either of the
- * two names has no such unit: the first difference then involves one unit
- * below U+D800, which compares the same both ways.
- */
-function compareNarrowPairs(a: NameValue, b: NameValue): number {
-  const x = a[0];
-  const y = b[0];
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /** Lists up to this long are sorted by insertion as they are built; longer ones by Array.prototype.sort. */
 const INSERTION_MAX = 32;
 
-// Bits scanName returns.
-const NAME_UPPER = 1;
-const NAME_NON_ASCII = 2;
-/** Holds a unit >= U+D800, where native string order can differ from byte order. */
-const NAME_WIDE = 4;
-
 /**
- * ASCII names that passed scanName, mapped to their lower-cased form. Shared
- * by every session in the thread: the answer depends on the name alone, so
+ * Names that passed checkName, mapped to their lower-cased form. Shared by
+ * every session in the thread: the answer depends on the name alone, so
  * sharing changes no result. Bounded by emptying it when full, so an
  * application that makes up names cannot grow it.
  */
@@ -86,7 +54,7 @@ function rememberName(name: string, lower: string): void {
 
 /** The lower-cased form of a name sortNv has accepted, as sortNv makes it. */
 export function lowerCaseName(name: string): string {
-  return knownNames.get(name) ?? lowerName(name, scanName(name, 0, false));
+  return knownNames.get(name) ?? name.toLowerCase();
 }
 
 /** A name for an error message: quoted, control characters escaped. */
@@ -95,27 +63,21 @@ function describe(name: string): string {
 }
 
 /**
- * Checks a name's characters (no NUL; with latin1 none above U+00FF) and
- * says, in NAME_* bits, what lower-casing and sorting it need.
+ * Refuses a name holding a character outside printable ASCII (0x20..0x7E),
+ * as spdylay_frame_nv_check_null does: a receiver (spdylay included) would
+ * refuse the whole block, so it is refused here, at submit time, naming it.
  */
-function scanName(name: string, index: number, latin1: boolean): number {
-  let bits = 0;
+function checkName(name: string, index: number): void {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) bits |= NAME_UPPER;
-    else if (c === 0) throw new InvalidArgumentError(`header #${index} ${describe(name)}: name contains NUL`);
-    else if (c >= 0x80) {
-      bits |= c >= 0xd800 ? NAME_NON_ASCII | NAME_WIDE : NAME_NON_ASCII;
-      if (latin1 && c > 0xff) throw notLatin1(name, c);
+    if (c < 0x20 || c > 0x7e) {
+      const code = name.codePointAt(i)!;
+      const what = code === 0 ? 'NUL' : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+      throw new InvalidArgumentError(
+        `header #${index} ${describe(name)}: name contains ${what}; a name may hold only printable ASCII (0x20..0x7E)`,
+      );
     }
   }
-  return bits;
-}
-
-/** Lower-cases 'A'..'Z' only, as spdylay_frame_nv_downcase does (not Unicode case). */
-function lowerName(name: string, bits: number): string {
-  if ((bits & NAME_UPPER) === 0) return name;
-  return (bits & NAME_NON_ASCII) === 0 ? name.toLowerCase() : name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 function notLatin1(name: string, c: number): InvalidArgumentError {
@@ -131,9 +93,10 @@ function notLatin1(name: string, c: number): InvalidArgumentError {
  * names still separate pairs. Always a new array of new pairs.
  *
  * Throws InvalidArgumentError, naming the header, for: an entry that is not
- * a [name, value] pair, a name that is not a string or is empty or holds
- * NUL, a value that is null, undefined or not a string or holds NUL, and
- * with `latin1` any character above U+00FF (which could not be sent).
+ * a [name, value] pair, a name that is not a string or is empty or holds a
+ * character outside printable ASCII (0x20..0x7E), a value that is null,
+ * undefined or not a string or holds NUL, and with `latin1` a value
+ * character above U+00FF (which could not be sent).
  */
 export function sortNv(nv: readonly (readonly [string, string])[], encoding: HeaderEncoding = 'utf8'): NameValue[] {
   return sortPairs(nv, encoding === 'latin1', true);
@@ -170,7 +133,6 @@ function sortPairs(nv: readonly (readonly [string, string])[], latin1: boolean, 
   // comparator calls. Stable: a pair moves only past strictly greater names.
   const insert = n <= INSERTION_MAX;
   let sorted = true;
-  let wide = false;
   for (let i = 0; i < n; i++) {
     const entry: unknown = nv[i];
     if (!Array.isArray(entry) || entry.length !== 2) {
@@ -180,14 +142,14 @@ function sortPairs(nv: readonly (readonly [string, string])[], latin1: boolean, 
     const value: unknown = entry[1];
     if (typeof name !== 'string') throw new InvalidArgumentError(`header #${i}: name must be a string, got ${typeof name}`);
     if (name.length === 0) throw new InvalidArgumentError(`header #${i}: empty name`);
-    // Names repeat on every request of an application: an ASCII name seen
-    // before is valid under either encoding and needs no scan.
+    // Names repeat on every request of an application: a name seen before
+    // is valid and needs no scan.
     let lower = knownNames.get(name);
-    let bits = 0;
     if (lower === undefined) {
-      bits = scanName(name, i, latin1);
-      lower = lowerName(name, bits);
-      if ((bits & NAME_NON_ASCII) === 0) rememberName(name, lower);
+      checkName(name, i);
+      // spdylay_frame_nv_downcase lowers 'A'..'Z' only: for an ASCII name, all toLowerCase changes.
+      lower = name.toLowerCase();
+      rememberName(name, lower);
     }
     if (value === null || value === undefined) {
       throw new InvalidArgumentError(`header ${describe(name)}: value is ${String(value)}`);
@@ -206,27 +168,18 @@ function sortPairs(nv: readonly (readonly [string, string])[], latin1: boolean, 
     }
     const pair: NameValue = [lower, value];
     if (!insert) {
-      if (sorted && i > 0 && compareNames(out[i - 1]![0], lower) > 0) sorted = false;
-      if ((bits & NAME_WIDE) !== 0) wide = true;
+      if (sorted && i > 0 && out[i - 1]![0] > lower) sorted = false;
       out[i] = pair;
       continue;
     }
     let j = i;
-    // A narrow name compares natively against any name (compareNarrowPairs).
-    if ((bits & NAME_WIDE) === 0) {
-      while (j > 0 && out[j - 1]![0] > lower) {
-        out[j] = out[j - 1]!;
-        j--;
-      }
-    } else {
-      while (j > 0 && compareNames(out[j - 1]![0], lower) > 0) {
-        out[j] = out[j - 1]!;
-        j--;
-      }
+    while (j > 0 && out[j - 1]![0] > lower) {
+      out[j] = out[j - 1]!;
+      j--;
     }
     out[j] = pair;
   }
-  if (!sorted) out.sort(wide ? comparePairs : compareNarrowPairs);
+  if (!sorted) out.sort(comparePairs);
   return out;
 }
 
