@@ -218,8 +218,29 @@ export class FrameFactory {
     return encodeNoop({ type: NOOP, version, flags: 0, length: 0 });
   }
 
+  /**
+   * A well-formed CREDENTIAL (draft 3 §2.6.9): 16-bit slot, 32-bit proof
+   * length and the proof, then each certificate as a 32-bit length and its
+   * bytes.
+   */
   credential(slot: number, proof: Uint8Array, certificates: Uint8Array[], version = this.wireVersion): Uint8Array {
-    return encodeCredential({ type: CREDENTIAL, version, flags: 0, length: 0, slot, proof, certificates });
+    const payload = new Uint8Array(6 + proof.length + certificates.reduce((n, c) => n + 4 + c.length, 0));
+    const view = new DataView(payload.buffer);
+    view.setUint16(0, slot);
+    view.setUint32(2, proof.length);
+    payload.set(proof, 6);
+    let at = 6 + proof.length;
+    for (const cert of certificates) {
+      view.setUint32(at, cert.length);
+      payload.set(cert, at + 4);
+      at += 4 + cert.length;
+    }
+    return this.rawCredential(payload, version);
+  }
+
+  /** A CREDENTIAL whose payload is `payload`, however malformed. */
+  rawCredential(payload: Uint8Array, version = this.wireVersion): Uint8Array {
+    return encodeCredential({ type: CREDENTIAL, version, flags: 0, length: 0 }, payload);
   }
 
   /** A DATA frame carrying `payload`, or `payload` zero bytes when it is a number. */

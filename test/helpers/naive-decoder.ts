@@ -143,23 +143,9 @@ function control(head: Uint8Array, payload: Uint8Array, options: NaiveOptions, m
     }
     case NOOP:
       return { e: 'ctrl', frame: { type: NOOP, version, flags, length } };
-    case CREDENTIAL: {
-      if (tooLarge || length < 10) return parseError(ERR_INVALID_FRAME);
-      const slot = pv.getUint16(0);
-      const proofLength = pv.getUint32(2);
-      if (6 + proofLength > length) return parseError(ERR_INVALID_FRAME);
-      const certificates: Uint8Array[] = [];
-      let off = 6 + proofLength;
-      do {
-        if (off + 4 > length) return parseError(ERR_INVALID_FRAME);
-        const n = pv.getUint32(off);
-        if (off + 4 + n > length) return parseError(ERR_INVALID_FRAME);
-        certificates.push(payload.slice(off + 4, off + 4 + n));
-        off += 4 + n;
-      } while (off < length);
-      const proof = payload.slice(6, 6 + proofLength);
-      return { e: 'ctrl', frame: { type: CREDENTIAL, version, flags, length, slot, proof, certificates } };
-    }
+    case CREDENTIAL:
+      // Skipped unread, whatever its version, length or payload.
+      return { e: 'ctrl', frame: { type: CREDENTIAL, version, flags, length } };
     default:
       return { e: 'unknown', head, payload: kept };
   }

@@ -25,7 +25,7 @@ import {
 } from '../../src/index.js';
 import type { GoawayFrame, SynStreamFrame } from '../../src/index.js';
 import { ascii, hex } from '../helpers/bytes.js';
-import { client, server, skipIdsTo } from '../helpers/harness.js';
+import { EVERY_VERSION, client, server, skipIdsTo } from '../helpers/harness.js';
 import { bodyProvider } from '../helpers/providers.js';
 import { describeStream } from '../helpers/stream-states.js';
 
@@ -287,5 +287,22 @@ describe('frames without a callback', () => {
     expect(h2.log.texts).toEqual([]);
     expect(h3.memSend()).toBeNull();
     expect(h2.flush()).toEqual([]);
+  });
+
+  it('a malformed CREDENTIAL is ignored (spdylay: parse error, GOAWAY), in every version, whatever its size', () => {
+    for (const { version } of EVERY_VERSION) {
+      const h = server(version, { config: { maxControlFrameLength: 64 } });
+      h.recv(
+        h.peer.rawCredential(new Uint8Array(0)),
+        h.peer.rawCredential(hex('00 01 ff ff ff ff 00 00 00 00')), // the proof runs past the end
+        h.peer.rawCredential(hex('00 01 00 00 00 00')), // no certificate
+        h.peer.rawCredential(new Uint8Array(100_000)), // over maxControlFrameLength
+        h.peer.synStream({ streamId: 1, flags: CTRL_FLAG_FIN, nv: [[':path', '/']] }),
+        h.peer.ping(1),
+      );
+      expect(h.log.take()).toEqual(['ctrl-recv SYN_STREAM(1)', 'request-recv 1', 'ctrl-recv PING(1)']);
+      expect(h.flushLabels()).toEqual(['PING(1)']);
+      expect(h.session.wantRead()).toBe(true);
+    }
   });
 });

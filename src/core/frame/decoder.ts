@@ -14,7 +14,7 @@
  *       ├──SYN_STREAM/REPLY/HEADERS> READ_FIXED ─> READ_HEADER_BLOCK ─> READ_HEAD
  *       ├──SETTINGS──────────────> READ_FIXED (count) ─> READ_SETTINGS ─> READ_HEAD
  *       └──bad length, unknown,
- *          NOOP, CREDENTIAL──────> DISCARD (keeps a bounded prefix) ─> READ_HEAD
+ *          NOOP, CREDENTIAL──────> DISCARD (keeps a bounded prefix, or nothing) ─> READ_HEAD
  *
  * - The 8-byte head and every fixed field are read in place when the chunk
  *   holds them whole; only a field split across chunks is gathered in a
@@ -57,7 +57,7 @@
  *   SETTINGS, length < 4 or != 4 + 8*count        P INVALID_FRAME
  *   SETTINGS, version not 2 or 3                  P UNSUPPORTED_VERSION
  *   NOOP (any version, any length)                onControlFrame(NOOP); spdylay ignores it
- *   CREDENTIAL, length < 10 or bad structure      P INVALID_FRAME
+ *   CREDENTIAL (any version, length, payload)     onControlFrame(CREDENTIAL) [3]
  *   unknown type (any version)                    U
  *   other type, length > maxControlFrameLength    nothing kept; P INVALID_FRAME (GOAWAY of
  *                                                 an unknown version: UNSUPPORTED_VERSION),
@@ -82,6 +82,12 @@
  *     (reading the status from the 8-byte form) and still send the draft's
  *     4 bytes: lenient in what we accept, exact in what we send (test
  *     "SPDY/2 accepts spdy-transport's 8-byte GOAWAY").
+ * [3] Nothing acts on a CREDENTIAL (SPDY/3's client certificates, which no
+ *     peer sends; spdylay hands a parsed one to its application, python-spdylay
+ *     has no class for it), so its payload is skipped unread, kept nowhere,
+ *     and cannot fail: a malformed or oversized one does not end the session,
+ *     where spdylay's unpacking would make it a parse error (test:
+ *     "a malformed CREDENTIAL is ignored").
  *
  * Payload handed to onParseError/onUnknownFrame is bounded (KEPT_PAYLOAD_LIMIT).
  */
@@ -129,8 +135,7 @@ export interface FrameDecoderOptions {
  * the whole payload (up to max_recv_ctrl_frame_buf, 16 MiB by default); a
  * callback that only logs needs far less, and a peer must not make us hold
  * megabytes for a frame we are going to refuse. Bytes past the limit are
- * skipped. CREDENTIAL is the exception: its record needs every byte, so it
- * is kept up to maxControlFrameLength.
+ * skipped.
  */
 export const KEPT_PAYLOAD_LIMIT = 65536;
 
@@ -151,8 +156,6 @@ const END_CREDENTIAL = 3;
 /** SETTINGS: a 4-byte count, then 8 bytes per entry. */
 const SETTINGS_COUNT_LENGTH = 4;
 const SETTINGS_ENTRY_LENGTH = 8;
-/** CREDENTIAL: slot (2) + proof length (4) + at least one certificate length (4). */
-const CREDENTIAL_MIN_LENGTH = 10;
 /** A kept-bytes buffer starts this small and doubles, so a large declared length costs nothing up front. */
 const KEPT_INITIAL_CAPACITY = 256;
 
@@ -435,12 +438,8 @@ export class FrameDecoder {
         this.discard(END_NOOP, 0, 0);
         return;
       case CREDENTIAL:
-        if (length < CREDENTIAL_MIN_LENGTH || tooLarge) {
-          this.discard(END_PARSE_ERROR, ERR_INVALID_FRAME, tooLarge ? 0 : length);
-        } else {
-          // The record needs every byte; bounded by maxControlFrameLength.
-          this.discard(END_CREDENTIAL, 0, length);
-        }
+        // Skipped unread whatever it holds (note [3] above).
+        this.discard(END_CREDENTIAL, 0, 0);
         return;
       default:
         // An unknown type, whatever its version: on_unknown_ctrl_recv_cb.
@@ -468,12 +467,12 @@ export class FrameDecoder {
 
   /**
    * Skips the rest of the payload, keeping up to `keep` bytes of it (capped
-   * at KEPT_PAYLOAD_LIMIT except for CREDENTIAL), then reports `kind`.
+   * at KEPT_PAYLOAD_LIMIT), then reports `kind`.
    */
   private discard(kind: number, error: number, keep: number): void {
     this.endKind = kind;
     this.endError = error;
-    this.keepMax = kind === END_CREDENTIAL ? keep : Math.min(keep, KEPT_PAYLOAD_LIMIT);
+    this.keepMax = Math.min(keep, KEPT_PAYLOAD_LIMIT);
     this.keptFill = 0;
     this.state = DISCARD;
   }
@@ -630,8 +629,6 @@ export class FrameDecoder {
 
   private endDiscard(): void {
     const kept = this.kept.subarray(0, this.keptFill);
-    // Only a CREDENTIAL grows the buffer past the limit; do not keep that much memory pinned.
-    if (this.kept.length > KEPT_PAYLOAD_LIMIT) this.kept = new Uint8Array(0);
     switch (this.endKind) {
       case END_PARSE_ERROR:
         this.reportParseError(kept.slice(), this.endError);
@@ -643,45 +640,9 @@ export class FrameDecoder {
         this.sink.onControlFrame({ type: NOOP, version: this.version, flags: this.flags, length: this.length });
         return;
       case END_CREDENTIAL:
-        this.endCredential(kept);
+        this.sink.onControlFrame({ type: CREDENTIAL, version: this.version, flags: this.flags, length: this.length });
         return;
     }
-  }
-
-  /**
-   * CREDENTIAL (SPDY/3): slot, proof length, proof, then one or more
-   * certificates, each a 32-bit length and its bytes, exactly filling the
-   * payload (spdylay_frame_unpack_credential requires at least one).
-   */
-  private endCredential(p: Uint8Array): void {
-    const length = p.length;
-    const slot = (p[0]! << 8) | p[1]!;
-    const proofLength = readUint32(p, 2);
-    let off = 6 + proofLength;
-    if (off > length) return this.credentialError(p);
-    const proof = p.slice(6, off);
-    const certificates: Uint8Array[] = [];
-    do {
-      if (off + 4 > length) return this.credentialError(p);
-      const certLength = readUint32(p, off);
-      off += 4;
-      if (off + certLength > length) return this.credentialError(p);
-      certificates.push(p.slice(off, off + certLength));
-      off += certLength;
-    } while (off < length);
-    this.sink.onControlFrame({
-      type: CREDENTIAL,
-      version: this.version,
-      flags: this.flags,
-      length: this.length,
-      slot,
-      proof,
-      certificates,
-    });
-  }
-
-  private credentialError(p: Uint8Array): void {
-    this.reportParseError(p.slice(0, KEPT_PAYLOAD_LIMIT), ERR_INVALID_FRAME);
   }
 
   /** Head and payload are fresh copies: the sink may keep them. */

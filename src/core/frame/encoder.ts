@@ -260,28 +260,17 @@ export function encodeWindowUpdate(frame: WindowUpdateRecord): Uint8Array {
 }
 
 /**
- * CREDENTIAL (SPDY/3): 16-bit slot, 32-bit proof length and proof, then
- * each certificate as a 32-bit length and its bytes. spdylay never sends
- * one from the public API; here for completeness and tests. The caller
- * keeps the total within a 24-bit length.
+ * CREDENTIAL (SPDY/3) with `payload` as given: the library neither builds
+ * nor reads one (see CredentialRecord), so a caller that wants slot, proof
+ * and certificates packs them itself. For tests and tools; the session
+ * never sends it.
  */
-export function encodeCredential(frame: CredentialRecord): Uint8Array {
-  let length = 2 + 4 + frame.proof.length;
-  for (const cert of frame.certificates) length += 4 + cert.length;
-  if (length > MAX_FRAME_LENGTH) throw new RangeError(`CREDENTIAL payload of ${length} bytes exceeds 2^24-1`);
-  const buf = new Uint8Array(FRAME_HEAD_LENGTH + length);
-  writeControlHead(buf, 0, frame.version, CREDENTIAL, frame.flags, length);
-  buf[8] = frame.slot >>> 8;
-  buf[9] = frame.slot;
-  writeUint32(buf, 10, frame.proof.length);
-  buf.set(frame.proof, 14);
-  let off = 14 + frame.proof.length;
-  for (const cert of frame.certificates) {
-    writeUint32(buf, off, cert.length);
-    buf.set(cert, off + 4);
-    off += 4 + cert.length;
-  }
-  frame.length = length;
+export function encodeCredential(frame: CredentialRecord, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
+  if (payload.length > MAX_FRAME_LENGTH) throw new RangeError(`CREDENTIAL payload of ${payload.length} bytes exceeds 2^24-1`);
+  const buf = new Uint8Array(FRAME_HEAD_LENGTH + payload.length);
+  writeControlHead(buf, 0, frame.version, CREDENTIAL, frame.flags, payload.length);
+  buf.set(payload, FRAME_HEAD_LENGTH);
+  frame.length = payload.length;
   return buf;
 }
 

@@ -22,7 +22,8 @@ export interface FrameSink {
    * `frame.version` is the frame's own wire version, which may differ from
    * the session's: spdylay parses such a frame by its own version's layout
    * and then ignores it, and so must the session. NOOP and CREDENTIAL are
-   * reported too; spdylay takes no action on either.
+   * reported too (a CREDENTIAL by its head alone, its payload unread); the
+   * session takes no action on either.
    */
   onControlFrame(frame: ControlFrameRecord): void;
 

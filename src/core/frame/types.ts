@@ -89,14 +89,12 @@ export interface WindowUpdateRecord extends FrameBase {
 }
 
 /**
- * SPDY/3 only. spdylay never sends it and ignores it on receipt; the
- * decoder checks its structure and hands over the raw payload.
+ * SPDY/3 only (client certificates). Nobody sends it and nothing acts on
+ * it: the decoder skips its payload unread, whatever it holds, so the
+ * record has only the head's fields (`length` says how long it was).
  */
 export interface CredentialRecord extends FrameBase {
   type: typeof CREDENTIAL;
-  slot: number;
-  proof: Uint8Array;
-  certificates: Uint8Array[];
 }
 
 /** Frames that carry a compressed name/value block. */

@@ -94,20 +94,11 @@ describe('encoder: fixed-size control frames', () => {
     expect(v2.version).toBe(2);
   });
 
-  it('CREDENTIAL: slot, proof, certificates', () => {
-    const frame: CredentialRecord = {
-      type: CREDENTIAL,
-      version: 3,
-      flags: 0,
-      length: 0,
-      slot: 0x102,
-      proof: ascii('ab'),
-      certificates: [ascii('xyz'), new Uint8Array(0)],
-    };
-    expect(encodeCredential(frame)).toEqual(
-      hex('80 03 00 0a 00 00 00 13 01 02 00 00 00 02 61 62 00 00 00 03 78 79 7a 00 00 00 00'),
-    );
-    expect(frame.length).toBe(19);
+  it('CREDENTIAL: the head, then the payload as given', () => {
+    const frame: CredentialRecord = { type: CREDENTIAL, version: 3, flags: 0, length: 0 };
+    expect(encodeCredential(frame, hex('01 02 00 00 00 00'))).toEqual(hex('80 03 00 0a 00 00 00 06 01 02 00 00 00 00'));
+    expect(frame.length).toBe(6);
+    expect(encodeCredential({ ...frame })).toEqual(hex('80 03 00 0a 00 00 00 00'));
   });
 
   it('the version field is 15 bits, the type 16, the length 24', () => {
@@ -235,7 +226,7 @@ describe('encodeControlFrame', () => {
       { type: PING, version: 3, flags: 0, length: 0, uniqueId: 1 },
       { type: GOAWAY, version: 3, flags: 0, length: 0, lastGoodStreamId: 0, statusCode: 0 },
       { type: WINDOW_UPDATE, version: 3, flags: 0, length: 0, streamId: 1, deltaWindowSize: 1 },
-      { type: CREDENTIAL, version: 3, flags: 0, length: 0, slot: 0, proof: new Uint8Array(0), certificates: [new Uint8Array(0)] },
+      { type: CREDENTIAL, version: 3, flags: 0, length: 0 },
     ];
     for (const frame of frames) {
       const bytes = encodeControlFrame(facts, frame, null, headers)!;
