@@ -191,3 +191,55 @@ describe('receiving', () => {
     expect([dataBytes(sent, 1), dataBytes(sent, 3)]).toEqual([1000, 1000]);
   });
 });
+
+describe('the bound on SETTINGS entries (maxSettingsEntries)', () => {
+  /** Entries for ids 1..n, cycling through the eight SPDY defines. */
+  const entries = (n: number) => Array.from({ length: n }, (_, k): [number, number, number] => [(k % 8) + 1, 0, k]);
+
+  it('32 entries by default are applied; 33 are a parse error and GOAWAY PROTOCOL_ERROR, none applied', () => {
+    const ok = client(PROTO_SPDY3);
+    ok.recv(ok.peer.settings(0, entries(32)));
+    expect(ok.log.take()).toEqual(['ctrl-recv SETTINGS']);
+    const over = client(PROTO_SPDY3);
+    over.recv(over.peer.settings(0, [[MAX_STREAMS, 0, 0], ...entries(32)]));
+    expect(over.log.take()).toEqual(['parse-error SETTINGS ERR_INVALID_FRAME']);
+    expect(over.flushLabels()).toEqual(['GOAWAY(0,PROTOCOL_ERROR)']);
+    over.session.submitRequest(0, [[':path', '/']]);
+    expect(over.flush()).toEqual([]); // MAX_CONCURRENT_STREAMS 0 was not applied; GOAWAY refuses it anyway
+  });
+
+  it('is configurable from 8 (one entry per id) to 2^21-1 (what the length allows)', () => {
+    const h = server(PROTO_SPDY2, { config: { maxSettingsEntries: 8 } });
+    h.recv(h.peer.settings(0, entries(8)));
+    h.recv(h.peer.settings(0, entries(9)));
+    expect(h.log.take()).toEqual(['ctrl-recv SETTINGS', 'parse-error SETTINGS ERR_INVALID_FRAME']);
+    const wide = server(PROTO_SPDY3, { config: { maxSettingsEntries: 1000 } });
+    wide.recv(wide.peer.settings(0, entries(1000)));
+    expect(wide.log.take()).toEqual(['ctrl-recv SETTINGS']);
+    for (const bad of [7, 0x200000, 10.5, -1]) {
+      expect(() => server(PROTO_SPDY3, { config: { maxSettingsEntries: bad } })).toThrow(/config\.maxSettingsEntries must be an integer 8\.\.2097151/);
+    }
+  });
+
+  it('a 2,097,151-entry SETTINGS (16 MiB, legal by length) ends the session without costing its size in memory', () => {
+    const h = server(PROTO_SPDY3);
+    const count = 0x1fffff;
+    const length = 4 + 8 * count;
+    const start = hex(`80 03 00 04 00 ${length.toString(16).padStart(6, '0')} ${count.toString(16).padStart(8, '0')}`);
+    // One entry repeated: [flags 0, id 4, value 100], as the peer's data.
+    const chunk = new Uint8Array(1 << 16);
+    for (let at = 0; at < chunk.length; at += 8) chunk.set([0, 0, 0, 4, 0, 0, 0, 100], at);
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    h.recv(start);
+    for (let left = length - 4; left > 0; left -= chunk.length) {
+      h.session.memRecv(chunk.subarray(0, Math.min(left, chunk.length)));
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }
+    expect(h.log.take()).toEqual(['parse-error SETTINGS ERR_INVALID_FRAME']);
+    expect(h.flushLabels()).toEqual(['GOAWAY(0,PROTOCOL_ERROR)']);
+    // Parsed, its entries would take some 200 MiB; refused from its count, a
+    // few dozen KiB (the payload kept for the callback) and garbage.
+    expect(peak - before).toBeLessThan(48 * 1024 * 1024);
+  });
+});

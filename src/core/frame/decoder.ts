@@ -55,6 +55,7 @@
  *   GOAWAY, length not 4 or 8 (v2) / 8 (v3)       P INVALID_FRAME [2]
  *   GOAWAY, version not 2 or 3                    P UNSUPPORTED_VERSION (checked first)
  *   SETTINGS, length < 4 or != 4 + 8*count        P INVALID_FRAME
+ *   SETTINGS, count > maxSettingsEntries          P INVALID_FRAME, refused from the count [4]
  *   SETTINGS, version not 2 or 3                  P UNSUPPORTED_VERSION
  *   NOOP (any version, any length)                onControlFrame(NOOP); spdylay ignores it
  *   CREDENTIAL (any version, length, payload)     onControlFrame(CREDENTIAL) [3]
@@ -88,6 +89,11 @@
  *     and cannot fail: a malformed or oversized one does not end the session,
  *     where spdylay's unpacking would make it a parse error (test:
  *     "a malformed CREDENTIAL is ignored").
+ * [4] SPDY defines 8 SETTINGS ids, so a frame needs no more than a few
+ *     entries; spdylay allocates whatever the count says (2,097,151 entries
+ *     fit the 24-bit length). The count is weighed before any entry is
+ *     read, and a frame over the bound is skipped keeping only what a
+ *     parse-error callback is shown (KEPT_PAYLOAD_LIMIT).
  *
  * Payload handed to onParseError/onUnknownFrame is bounded (KEPT_PAYLOAD_LIMIT).
  */
@@ -128,7 +134,18 @@ export interface FrameDecoderOptions {
    * spdylay does (see the table above).
    */
   maxControlFrameLength?: number;
+  /** The most entries a SETTINGS frame may hold (default DEFAULT_MAX_SETTINGS_ENTRIES); more is INVALID_FRAME. */
+  maxSettingsEntries?: number;
 }
+
+/**
+ * The default bound on a SETTINGS frame's entries: room for every id SPDY
+ * defines several times over (spdylay's and Chromium's frames hold a few),
+ * far below what a 24-bit length allows (note [4] above).
+ */
+export const DEFAULT_MAX_SETTINGS_ENTRIES = 32;
+/** The most entries a SETTINGS frame can announce within the 24-bit length. */
+export const MAX_SETTINGS_COUNT = (MAX_FRAME_LENGTH - 4) >>> 3;
 
 /**
  * The most payload kept for onParseError and onUnknownFrame. spdylay keeps
@@ -166,6 +183,7 @@ export class FrameDecoder {
   private readonly facts: VersionFacts;
   private readonly sink: FrameSink;
   private readonly maxControlFrameLength: number;
+  private readonly maxSettingsEntries: number;
 
   private state = READ_HEAD;
 
@@ -224,9 +242,14 @@ export class FrameDecoder {
     if (!Number.isInteger(max) || max < 0 || max > MAX_FRAME_LENGTH) {
       throw new InvalidArgumentError(`maxControlFrameLength must be an integer in 0..${MAX_FRAME_LENGTH}`);
     }
+    const maxEntries = options.maxSettingsEntries ?? DEFAULT_MAX_SETTINGS_ENTRIES;
+    if (!Number.isInteger(maxEntries) || maxEntries < 0) {
+      throw new InvalidArgumentError('maxSettingsEntries must be a non-negative integer');
+    }
     this.facts = options.facts;
     this.sink = options.sink;
     this.maxControlFrameLength = max;
+    this.maxSettingsEntries = maxEntries;
     this.layout = options.facts;
   }
 
@@ -556,8 +579,9 @@ export class FrameDecoder {
         return;
       case SETTINGS: {
         const count = readUint32(b, i);
-        if (SETTINGS_COUNT_LENGTH + count * SETTINGS_ENTRY_LENGTH !== this.length) {
-          // spdylay: the count disagrees with the length, INVALID_FRAME.
+        if (SETTINGS_COUNT_LENGTH + count * SETTINGS_ENTRY_LENGTH !== this.length || count > this.maxSettingsEntries) {
+          // spdylay: the count disagrees with the length, INVALID_FRAME; so
+          // is a count over our bound (note [4]), before any entry is read.
           // Keep the count bytes already read as the start of the payload.
           this.discard(END_PARSE_ERROR, ERR_INVALID_FRAME, this.length);
           this.keep(b, i, SETTINGS_COUNT_LENGTH);

@@ -4,7 +4,9 @@
  * session is made, so a mistake is reported by the constructor that was
  * handed it and not by whatever first reads the value.
  */
+import { SETTINGS_MAX } from '../constants.js';
 import { InvalidArgumentError } from '../errors.js';
+import { DEFAULT_MAX_SETTINGS_ENTRIES, MAX_SETTINGS_COUNT } from '../frame/decoder.js';
 import type { DeferringHeaderCodec, HeaderCodec, HeaderEncoding } from '../header-codec.js';
 import { checkedObject, describeValue, refuseUnknownKeys } from '../option-keys.js';
 import { DEFAULT_DATA_CHUNK_SIZE, MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
@@ -18,6 +20,8 @@ export interface SessionConfig {
   maxControlFrameLength?: number;
   /** Largest inflated header block accepted (zlib-bomb guard; default: maxControlFrameLength). */
   maxHeaderBlockSize?: number;
+  /** Most entries a received SETTINGS frame may hold; more is a parse error (default 32). */
+  maxSettingsEntries?: number;
   /** Send WINDOW_UPDATE automatically as DATA arrives (default true, as spdylay). */
   autoWindowUpdate?: boolean;
   /**
@@ -53,6 +57,7 @@ export interface ResolvedConfig {
   readonly dataChunkSize: number;
   readonly maxControlFrameLength: number;
   readonly maxHeaderBlockSize: number;
+  readonly maxSettingsEntries: number;
   readonly autoWindowUpdate: boolean;
   /** undefined: the session builds the SPDY codec for its version and side. */
   readonly headerCodec: HeaderCodec | DeferringHeaderCodec | undefined;
@@ -69,6 +74,7 @@ const KNOWN: Record<keyof SessionConfig, true> = {
   dataChunkSize: true,
   maxControlFrameLength: true,
   maxHeaderBlockSize: true,
+  maxSettingsEntries: true,
   autoWindowUpdate: true,
   headerCodec: true,
   memSendChunkSize: true,
@@ -107,6 +113,8 @@ export function resolveConfig(config: SessionConfig | null | undefined): Resolve
     dataChunkSize: checkedSize(c.dataChunkSize, DEFAULT_DATA_CHUNK_SIZE, 1, MAX_FRAME_LENGTH, 'dataChunkSize'),
     maxControlFrameLength,
     maxHeaderBlockSize: checkedSize(c.maxHeaderBlockSize, maxControlFrameLength, 8, MAX_31BIT, 'maxHeaderBlockSize'),
+    // At least one entry per id SPDY defines; at most what a 24-bit length holds.
+    maxSettingsEntries: checkedSize(c.maxSettingsEntries, DEFAULT_MAX_SETTINGS_ENTRIES, SETTINGS_MAX, MAX_SETTINGS_COUNT, 'maxSettingsEntries'),
     autoWindowUpdate,
     headerCodec,
     memSendChunkSize: checkedSize(c.memSendChunkSize, DEFAULT_MEM_SEND_CHUNK, 1, MAX_31BIT, 'memSendChunkSize'),

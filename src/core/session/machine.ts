@@ -95,7 +95,12 @@ export class SessionMachine {
       this.headerEncoder = probe;
       this.sender = new Sender(this.state, probe, c.dataChunkSize, probe);
       this.wait = new CodecWait(new Receiver(this.state, null), codec.decoder);
-      this.decoder = new FrameDecoder({ facts, sink: this.wait, maxControlFrameLength: c.maxControlFrameLength });
+      this.decoder = new FrameDecoder({
+        facts,
+        sink: this.wait,
+        maxControlFrameLength: c.maxControlFrameLength,
+        maxSettingsEntries: c.maxSettingsEntries,
+      });
       return;
     }
     this.headerEncoder = codec.encoder;
@@ -104,6 +109,7 @@ export class SessionMachine {
       facts,
       sink: new Receiver(this.state, codec.decoder),
       maxControlFrameLength: c.maxControlFrameLength,
+      maxSettingsEntries: c.maxSettingsEntries,
     });
   }
 

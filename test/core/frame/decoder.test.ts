@@ -27,7 +27,7 @@ import {
   WINDOW_UPDATE,
 } from '../../../src/core/constants.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
-import { FrameDecoder, KEPT_PAYLOAD_LIMIT } from '../../../src/core/frame/decoder.js';
+import { DEFAULT_MAX_SETTINGS_ENTRIES, FrameDecoder, KEPT_PAYLOAD_LIMIT } from '../../../src/core/frame/decoder.js';
 import type { FrameSink } from '../../../src/core/frame/sink.js';
 import type { HeaderBlockDecoder, HeaderBlockResult } from '../../../src/core/header-codec.js';
 import { versionFacts } from '../../../src/core/version.js';
@@ -41,7 +41,10 @@ interface Setup {
   headers: PlainDecoder;
 }
 
-function setup(version: number = PROTO_SPDY3, options: { max?: number; maxInflated?: number; headers?: HeaderBlockDecoder } = {}): Setup {
+function setup(
+  version: number = PROTO_SPDY3,
+  options: { max?: number; maxInflated?: number; maxSettingsEntries?: number; headers?: HeaderBlockDecoder } = {},
+): Setup {
   const facts = versionFacts(version)!;
   const codec = createPlainCodec({ lengthSize: facts.nvLengthSize, maxInflated: options.maxInflated });
   const sink = new RecordingSink(options.headers ?? codec.decoder);
@@ -49,6 +52,7 @@ function setup(version: number = PROTO_SPDY3, options: { max?: number; maxInflat
     facts,
     sink,
     maxControlFrameLength: options.max,
+    maxSettingsEntries: options.maxSettingsEntries,
   });
   return { decoder, sink, headers: codec.decoder };
 }
@@ -57,7 +61,11 @@ function setup(version: number = PROTO_SPDY3, options: { max?: number; maxInflat
  * Decodes `bytes` twice, in one push and one byte per push, checks both
  * logs agree, and returns the log.
  */
-function decode(bytes: Uint8Array, version: number = PROTO_SPDY3, options: { max?: number; maxInflated?: number } = {}): SinkEvent[] {
+function decode(
+  bytes: Uint8Array,
+  version: number = PROTO_SPDY3,
+  options: { max?: number; maxInflated?: number; maxSettingsEntries?: number } = {},
+): SinkEvent[] {
   const whole = setup(version, options);
   whole.decoder.push(bytes);
   const single = setup(version, options);
@@ -427,6 +435,59 @@ describe('FrameDecoder: malformed control frames (spdylay outcomes)', () => {
       { e: 'unknown', head: hex('80 03 00 0b 00 00 00 02'), payload: hex('aa bb') },
       { e: 'unknown', head: hex('80 03 00 0c 00 00 00 02'), payload: hex('cc dd') },
     ]);
+  });
+});
+
+describe('FrameDecoder: maxSettingsEntries', () => {
+  /** A SPDY/3 SETTINGS of `count` entries, id k+1 each (ids above 8 are the session's to skip). */
+  function settings(count: number): Uint8Array {
+    const bytes = new Uint8Array(12 + 8 * count);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, 0x80030004);
+    view.setUint32(4, 4 + 8 * count);
+    view.setUint32(8, count);
+    for (let k = 0; k < count; k++) view.setUint32(12 + 8 * k, k + 1);
+    return bytes;
+  }
+
+  it(`accepts up to ${DEFAULT_MAX_SETTINGS_ENTRIES} entries by default; one more is INVALID_FRAME, the payload kept for the callback`, () => {
+    const most = settings(DEFAULT_MAX_SETTINGS_ENTRIES);
+    const [accepted] = decode(most);
+    expect(accepted).toMatchObject({ e: 'ctrl', frame: { type: SETTINGS, length: most.length - 8 } });
+    expect((accepted as { frame: { iv: unknown[] } }).frame.iv).toHaveLength(DEFAULT_MAX_SETTINGS_ENTRIES);
+    const over = settings(DEFAULT_MAX_SETTINGS_ENTRIES + 1);
+    expect(decode(over)).toEqual([{ e: 'parse-error', type: SETTINGS, head: head(over), payload: body(over), error: ERR_INVALID_FRAME }]);
+  });
+
+  it('is configurable, and refuses below a count that agrees with the length', () => {
+    expect(decode(settings(3), PROTO_SPDY3, { maxSettingsEntries: 3 })[0]).toMatchObject({ e: 'ctrl' });
+    expect(decode(settings(4), PROTO_SPDY3, { maxSettingsEntries: 3 })[0]).toMatchObject({ e: 'parse-error', error: ERR_INVALID_FRAME });
+    expect(() => setup(PROTO_SPDY3, { maxSettingsEntries: -1 })).toThrow(InvalidArgumentError);
+    expect(() => setup(PROTO_SPDY3, { maxSettingsEntries: 2.5 })).toThrow(InvalidArgumentError);
+  });
+
+  it('a 2,097,151-entry SETTINGS (16 MiB, legal by length) is refused from its count: no entry is read, what is kept is bounded', () => {
+    const count = 0x1fffff;
+    const length = 4 + 8 * count;
+    const start = hex(`80 03 00 04 00 ${length.toString(16).padStart(6, '0')} ${count.toString(16).padStart(8, '0')}`);
+    const filler = new Uint8Array(1 << 16).fill(0x01);
+    const { decoder, sink } = setup();
+    const internals = decoder as unknown as { iv: unknown[]; kept: Uint8Array };
+    decoder.push(start);
+    for (let left = length - 4; left > 0; left -= filler.length) {
+      decoder.push(filler.subarray(0, Math.min(left, filler.length)));
+      // Refused from the count: no entry is ever read, nothing beyond the bound kept.
+      expect(internals.iv).toHaveLength(0);
+      expect(internals.kept.length).toBeLessThanOrEqual(KEPT_PAYLOAD_LIMIT);
+    }
+    const events = sink.log();
+    expect(events).toHaveLength(1);
+    const [error] = events as Array<Extract<SinkEvent, { e: 'parse-error' }>>;
+    expect(error).toMatchObject({ e: 'parse-error', type: SETTINGS, error: ERR_INVALID_FRAME });
+    expect(error!.payload.length).toBe(KEPT_PAYLOAD_LIMIT);
+    expect(error!.payload.subarray(0, 8)).toEqual(hex('00 1f ff ff 01 01 01 01'));
+    decoder.push(hex('80 03 00 06 00 00 00 04 00 00 00 02'));
+    expect(sink.log()[1]).toMatchObject({ e: 'ctrl', frame: { type: PING, uniqueId: 2 } });
   });
 });
 
