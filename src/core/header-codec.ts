@@ -30,13 +30,15 @@ export type HeaderBlockResult =
    * - ERR_INVALID_HEADER_BLOCK: the block is well formed but its content
    *   breaks spdylay's rules (empty name, name byte outside 0x20..0x7E or
    *   upper-case, control byte in a value, empty value piece, duplicate
-   *   names). A stream error; the zlib context is still in step.
+   *   names). A stream error; the zlib context is still in step. `nv` then
+   *   holds the pairs as received (wire order, values split at every NUL),
+   *   which the session reports with the refused frame, as spdylay does.
    * - ERR_FRAME_TOO_LARGE: the inflated block exceeded the configured cap.
    *   The inflater was kept in step (output discarded). A stream error.
    * - ERR_ZLIB: the compressed data is broken. The receive context is lost,
    *   so this is a session error, and every later block fails the same way.
    */
-  | { ok: false; error: number };
+  | { ok: false; error: number; nv?: NameValue[] };
 
 /**
  * Receive side: compressed slices in, one block at a time. The session

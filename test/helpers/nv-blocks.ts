@@ -36,3 +36,33 @@ export function okNv(r: HeaderBlockResult): NameValue[] {
   if (!r.ok) throw new Error(`expected ok, got error ${r.error}`);
   return r.nv;
 }
+
+/**
+ * The pairs a refused block reports, as spdylay's frame holds them: wire
+ * order, each value split at every NUL (empty pieces kept), bytes read as
+ * UTF-8 (invalid ones as U+FFFD) or latin1.
+ */
+export function receivedPairs(entries: Array<[BlockBytes, BlockBytes]>, latin1 = false): NameValue[] {
+  const text = (x: BlockBytes) => {
+    const bytes = typeof x === 'string' ? utf8.encode(x) : Uint8Array.from(x);
+    return latin1 ? String.fromCharCode(...bytes) : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  };
+  const out: NameValue[] = [];
+  for (const [n, v] of entries) {
+    const name = text(n);
+    const value = typeof v === 'string' ? Array.from(utf8.encode(v)) : v;
+    let start = 0;
+    for (let k = 0; k <= value.length; k++) {
+      if (k < value.length && value[k] !== 0) continue;
+      out.push([name, text(value.slice(start, k))]);
+      start = k + 1;
+    }
+  }
+  return out;
+}
+
+/** The error code of a refused block, and the pairs it reports, if any; throws for an accepted one. */
+export function refusal(r: HeaderBlockResult): { error: number; nv: NameValue[] | undefined } {
+  if (r.ok) throw new Error('expected a refusal, got an accepted block');
+  return { error: r.error, nv: r.nv };
+}

@@ -289,13 +289,15 @@ function naiveUnpack(b: Uint8Array, w: 2 | 4, latin1: boolean): HeaderBlockResul
     if (multi && start === value.length) invalid = true;
     pairs.push({ entry: i, name: text(name), value: text(value.subarray(start)) });
   }
-  if (invalid) return { ok: false, error: ERR_INVALID_HEADER_BLOCK };
+  // A refused block reports its pairs as received, in wire order.
+  const received = () => pairs.map((p) => [p.name, p.value] as NameValue);
+  if (invalid) return { ok: false, error: ERR_INVALID_HEADER_BLOCK, nv: received() };
   const sorted = pairs
     .map((p, i) => ({ ...p, i }))
     .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : x.i - y.i));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]!.name === sorted[i - 1]!.name && sorted[i]!.entry !== sorted[i - 1]!.entry) {
-      return { ok: false, error: ERR_INVALID_HEADER_BLOCK };
+      return { ok: false, error: ERR_INVALID_HEADER_BLOCK, nv: received() };
     }
   }
   return { ok: true, nv: sorted.map((p) => [p.name, p.value] as NameValue) };

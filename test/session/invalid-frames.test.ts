@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  CLIENT,
   CTRL_FLAG_FIN,
   ERR_INVALID_FRAME,
   ERR_UNSUPPORTED_VERSION,
@@ -17,15 +18,19 @@ import {
   HEADERS,
   PING,
   PROTO_SPDY3,
+  PROTOCOL_ERROR,
   RST_STREAM,
+  SERVER,
+  SessionMachine,
   SETTINGS,
   SYN_REPLY,
   SYN_STREAM,
   WINDOW_UPDATE,
 } from '../../src/index.js';
-import type { SynStreamFrame } from '../../src/index.js';
+import type { HeadersFrame, NameValue, SessionEvent, SynStreamFrame } from '../../src/index.js';
 import { concat, hex } from '../helpers/bytes.js';
-import { client, server } from '../helpers/harness.js';
+import { FrameFactory } from '../helpers/frame-factory.js';
+import { EVERY_VERSION, client, server } from '../helpers/harness.js';
 import type { Harness } from '../helpers/harness.js';
 
 const V = PROTO_SPDY3;
@@ -66,8 +71,9 @@ describe('parse errors: onCtrlRecvParseErrorCb, then GOAWAY PROTOCOL_ERROR', () 
 
 describe('header blocks', () => {
   /** A client with stream 1 open, waiting for SYN_REPLY. */
-  const waiting = (): Harness => {
-    const h = client(V);
+  const waiting = (): Harness => waitingOn(V);
+  const waitingOn = (version: number): Harness => {
+    const h = client(version);
     h.session.submitSynStream(0, 0, [[':path', '/']]);
     h.flush();
     h.log.take();
@@ -107,6 +113,34 @@ describe('header blocks', () => {
     const g = server(V);
     g.recv(g.peer.synStream({ streamId: 1, nv: nv.map(([n, v]) => [n, v]) }), g.peer.synStream({ streamId: 3, flags: CTRL_FLAG_FIN, nv: [[':path', '/ok']] }));
     expect(g.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) PROTOCOL_ERROR', 'ctrl-recv SYN_STREAM(3)', 'request-recv 3']);
+  });
+
+  it('a block refused for its content reaches onInvalidCtrlRecvCb with its pairs as received, in every version', () => {
+    for (const { version } of EVERY_VERSION) {
+      const received: NameValue[] = [['url', '/'], ['X-Upper', 'A'], ['x-multi', 'a\0b'], ['method', 'GET']];
+      const g = server(version);
+      g.recv(g.peer.synStream({ streamId: 1, nv: received }));
+      expect(g.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) PROTOCOL_ERROR']);
+      // Wire order, the NUL-joined value split, names untouched (not lowered, not mapped from SPDY/2).
+      expect((g.log.frames('onInvalidCtrlRecvCb')[0] as SynStreamFrame).nv).toEqual([
+        ['url', '/'],
+        ['X-Upper', 'A'],
+        ['x-multi', 'a'],
+        ['x-multi', 'b'],
+        ['method', 'GET'],
+      ]);
+      const h = waitingOn(version);
+      h.recv(h.peer.headers({ streamId: 1, nv: [['x-a', '1'], ['x-a', '2']] }));
+      expect(h.log.take()).toEqual(['invalid-ctrl-recv HEADERS(1) PROTOCOL_ERROR']);
+      expect((h.log.frames('onInvalidCtrlRecvCb')[0] as HeadersFrame).nv).toEqual([['x-a', '1'], ['x-a', '2']]);
+    }
+  });
+
+  it('the same pairs reach a SessionMachine sink', () => {
+    const events: SessionEvent[] = [];
+    const machine = new SessionMachine(SERVER, V, (event) => events.push(event));
+    machine.memRecv(new FrameFactory(V, CLIENT).synStream({ streamId: 1, nv: [['Host', 'h']] }));
+    expect(events).toMatchObject([{ type: 'invalid-ctrl-recv', statusCode: PROTOCOL_ERROR, frame: { type: SYN_STREAM, nv: [['Host', 'h']] } }]);
   });
 
   it('an entirely empty value (no NUL) is fine', () => {

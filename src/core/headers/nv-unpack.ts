@@ -27,7 +27,9 @@
  *
  * A valid block is returned sorted by name (spdylay sorts after unpacking,
  * so the application sees pairs in name order), each NUL-joined value split
- * into consecutive pairs of the same name, in wire order.
+ * into consecutive pairs of the same name, in wire order. A block refused
+ * in the second tier comes back with its pairs as received (see refused()),
+ * for the frame the session reports as invalid.
  *
  * Routes (docs/performance.md, "The header routes", has why and what each
  * is worth). The structure is walked first, on its own, as spdylay does.
@@ -51,9 +53,8 @@ function readLength(buf: Uint8Array, pos: number, wide: boolean): number {
     : (buf[pos]! << 8) | buf[pos + 1]!;
 }
 
-// Error results carry no per-block data, so one frozen object each will do.
+// A structural error carries no per-block data, so one frozen object will do.
 const INVALID_FRAME: HeaderBlockResult = Object.freeze({ ok: false, error: ERR_INVALID_FRAME });
-const INVALID_HEADER_BLOCK: HeaderBlockResult = Object.freeze({ ok: false, error: ERR_INVALID_HEADER_BLOCK });
 
 /**
  * Value byte classes: 0 = not allowed, 1 = allowed ASCII, 2 = allowed
@@ -197,7 +198,7 @@ export function unpackNv(block: Uint8Array, length: number, lengthSize: 2 | 4, s
     }
   }
 
-  // Tier 2, content. Any failure now is INVALID_HEADER_BLOCK.
+  // Tier 2, content. Any failure now is INVALID_HEADER_BLOCK, with the pairs as received.
   let text = c !== null ? blockText(c, length) : null;
   const fast = text !== null && plainAscii;
   if (text !== null && text.length !== length) text = null; // not aligned: real UTF-8 text
@@ -215,15 +216,15 @@ export function unpackNv(block: Uint8Array, length: number, lengthSize: 2 | 4, s
     const valueEnd = valueStart + lengths[2 * i + 1]!;
     pos = valueEnd;
 
-    if (nameLength === 0) return INVALID_HEADER_BLOCK;
+    if (nameLength === 0) return refused(block, lengthSize, n, strings);
     let name = strings.knownName(block, nameStart, nameEnd, i);
     if (name === undefined) {
-      for (let j = nameStart; j < nameEnd; j++) if (NAME_BYTE[block[j]!] === 0) return INVALID_HEADER_BLOCK;
+      for (let j = nameStart; j < nameEnd; j++) if (NAME_BYTE[block[j]!] === 0) return refused(block, lengthSize, n, strings);
       name = strings.addName(block, nameStart, nameEnd, i);
     }
     if (i > 0) {
       // Names are ASCII here, so string order is spdylay's byte order.
-      if (name === prevName) return INVALID_HEADER_BLOCK; // Duplicate (spdylay: strcmp on neighbours after qsort).
+      if (name === prevName) return refused(block, lengthSize, n, strings); // Duplicate (spdylay: strcmp on neighbours after qsort).
       if (name < prevName) sorted = false;
     }
     prevName = name;
@@ -233,11 +234,42 @@ export function unpackNv(block: Uint8Array, length: number, lengthSize: 2 | 4, s
     } else if (valueStart === valueEnd) {
       out.push([name, '']);
     } else if (!splitValue(block, valueStart, valueEnd, name, text, latin1, strings, out)) {
-      return INVALID_HEADER_BLOCK;
+      return refused(block, lengthSize, n, strings);
     }
   }
-  if (!sorted && !sortUnique(out)) return INVALID_HEADER_BLOCK;
+  if (!sorted && !sortUnique(out)) return refused(block, lengthSize, n, strings);
   return { ok: true, nv: out };
+}
+
+/**
+ * A block whose structure holds (tier 1, whose lengths are in
+ * fieldLengths) but whose content breaks a rule: INVALID_HEADER_BLOCK with
+ * the `n` pairs as received, as spdylay's frame still holds them for
+ * on_invalid_ctrl_recv_callback. Wire order; names as they came (upper
+ * case, duplicates, and under UTF-8 bytes that are not text as U+FFFD);
+ * each value split at every NUL, empty pieces kept. Not the SPDY/2 names
+ * mapped either: spdylay maps only blocks it accepts.
+ */
+function refused(block: Uint8Array, lengthSize: 2 | 4, n: number, strings: StringDecoder): HeaderBlockResult {
+  const lengths = fieldLengths;
+  const nv: NameValue[] = [];
+  let pos: number = lengthSize;
+  for (let i = 0; i < n; i++) {
+    const nameStart = pos + lengthSize;
+    const nameEnd = nameStart + lengths[2 * i]!;
+    const valueStart = nameEnd + lengthSize;
+    const valueEnd = valueStart + lengths[2 * i + 1]!;
+    pos = valueEnd;
+    const name = strings.decode(block, nameStart, nameEnd, false);
+    let pieceStart = valueStart;
+    for (let j = valueStart; j < valueEnd; j++) {
+      if (block[j] !== 0) continue;
+      nv.push([name, strings.decode(block, pieceStart, j, false)]);
+      pieceStart = j + 1;
+    }
+    nv.push([name, strings.decode(block, pieceStart, valueEnd, false)]);
+  }
+  return { ok: false, error: ERR_INVALID_HEADER_BLOCK, nv };
 }
 
 /**

@@ -122,6 +122,8 @@ export class Receiver implements FrameSink {
       frame.nv = result.nv;
       this.onControlFrame(frame);
     } else {
+      // Refused for its content, the frame is reported with its pairs as received (spdylay's frame->nv).
+      if (error === ERR_INVALID_HEADER_BLOCK && !result.ok && result.nv !== undefined) frame.nv = result.nv;
       this.onHeaderBlockError(frame, error, head.slice(), fixed.slice(0, fixedLength));
     }
   }

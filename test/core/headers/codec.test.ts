@@ -152,7 +152,7 @@ describe('decode', () => {
     const upper = hex('00000001 00000001 41 00000001 62');
     const truncated = hex('00000001 00000001 61 00000009 62');
     const good = hex('00000001 00000001 61 00000001 62');
-    expect(decode(decoder, concat(V3_HEAD, stored(upper), SYNC))).toEqual({ ok: false, error: ERR_INVALID_HEADER_BLOCK });
+    expect(decode(decoder, concat(V3_HEAD, stored(upper), SYNC))).toEqual({ ok: false, error: ERR_INVALID_HEADER_BLOCK, nv: [['A', 'b']] });
     expect(decode(decoder, concat(stored(truncated), SYNC))).toEqual({ ok: false, error: ERR_INVALID_FRAME });
     expect(okNv(decode(decoder, concat(stored(good), SYNC)))).toEqual([['a', 'b']]);
   });

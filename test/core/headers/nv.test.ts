@@ -18,7 +18,7 @@ import { prepareNv } from '../../../src/core/headers/prepare.js';
 import { StringDecoder } from '../../../src/core/headers/text.js';
 import { versionFacts } from '../../../src/core/version.js';
 import { hex, toHex } from '../../helpers/bytes.js';
-import { block, okNv } from '../../helpers/nv-blocks.js';
+import { block, okNv, receivedPairs, refusal, type BlockBytes } from '../../helpers/nv-blocks.js';
 
 function unpack(b: Uint8Array, w: 2 | 4 = 4, latin1 = false): HeaderBlockResult {
   return unpackNv(b, b.length, w, new StringDecoder(latin1));
@@ -374,7 +374,7 @@ describe('unpackNv: structure (ERR_INVALID_FRAME, spdylay_frame_count_unpack_nv_
 });
 
 describe('unpackNv: content (ERR_INVALID_HEADER_BLOCK, spdylay_frame_unpack_nv)', () => {
-  const invalid: Array<[string, Array<[number[] | string, number[] | string]>]> = [
+  const invalid: Array<[string, Array<[BlockBytes, BlockBytes]>]> = [
     ['an empty name', [['', 'v']]],
     ['an upper-case name', [['Host', 'v']]],
     ['a name with a control byte', [[[0x61, 0x1f], 'v']]],
@@ -393,9 +393,24 @@ describe('unpackNv: content (ERR_INVALID_HEADER_BLOCK, spdylay_frame_unpack_nv)'
     ['duplicate names, apart and unsorted', [['b', '1'], ['a', '2'], ['b', '3']]],
     ['a bad entry after good ones', [['a', '1'], ['B', '2']]],
   ];
-  it.each(invalid)('%s', (_label, entries) => {
-    expect(unpack(block(4, entries))).toEqual({ ok: false, error: ERR_INVALID_HEADER_BLOCK });
-    expect(unpack(block(2, entries), 2)).toEqual({ ok: false, error: ERR_INVALID_HEADER_BLOCK });
+  it.each(invalid)('%s: refused with its pairs as received', (_label, entries) => {
+    const nv = receivedPairs(entries);
+    expect(unpack(block(4, entries))).toEqual({ ok: false, error: ERR_INVALID_HEADER_BLOCK, nv });
+    expect(unpack(block(2, entries), 2)).toEqual({ ok: false, error: ERR_INVALID_HEADER_BLOCK, nv });
+    expect(unpack(block(4, entries), 4, true)).toEqual({ ok: false, error: ERR_INVALID_HEADER_BLOCK, nv: receivedPairs(entries, true) });
+  });
+
+  it('a refused block reports its pairs in wire order, values split at every NUL, names untouched', () => {
+    const entries: Array<[BlockBytes, BlockBytes]> = [
+      ['Zeta', 'a'],
+      ['b', [0x31, 0x00, 0x00, 0x32, 0x00]],
+      ['b', 'again'],
+      [[0x61, 0xff], 'x\ny'],
+    ];
+    expect(refusal(unpack(block(4, entries)))).toEqual({
+      error: ERR_INVALID_HEADER_BLOCK,
+      nv: [['Zeta', 'a'], ['b', '1'], ['b', ''], ['b', '2'], ['b', ''], ['b', 'again'], ['a\ufffd', 'x\ny']],
+    });
   });
 
   it('accepts what spdylay accepts: space and punctuation in names, HT and high bytes in values, empty values', () => {
