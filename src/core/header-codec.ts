@@ -53,8 +53,15 @@ export interface HeaderBlockDecoder {
    * a view of the caller's input; it is not retained after the call.
    */
   push(compressed: Uint8Array): void;
-  /** Ends the block and returns its name/value list or the error. */
-  end(): HeaderBlockResult;
+  /**
+   * Ends the block and returns its name/value list or the error.
+   * `frameVersion` is the wire version of the frame that carried it: a
+   * block in a frame of the other version (2 or 3) is unpacked by that
+   * version's layout (16- or 32-bit lengths), as spdylay unpacks it, so
+   * the session can answer it as the frame it is; any other value, or
+   * none, means the session's own layout.
+   */
+  end(frameVersion?: number): HeaderBlockResult;
 }
 
 /**
@@ -136,8 +143,8 @@ export interface DeferringHeaderBlockDecoder {
   begin(): void;
   /** As HeaderBlockDecoder.push; the slice is not retained after the call (copy it to keep it). */
   push(compressed: Uint8Array): void;
-  /** Ends the block: its result, or HEADER_BLOCK_PENDING when it comes later through takeResult(). */
-  end(): HeaderBlockResult | HeaderBlockPending;
+  /** Ends the block (`frameVersion` as HeaderBlockDecoder.end's): its result, or HEADER_BLOCK_PENDING when it comes later through takeResult(). */
+  end(frameVersion?: number): HeaderBlockResult | HeaderBlockPending;
   /** The result of the oldest block whose end() was pending and not taken yet, or HEADER_BLOCK_PENDING while it is not in. */
   takeResult(): HeaderBlockResult | HeaderBlockPending;
 }

@@ -68,6 +68,8 @@ export class PooledHeaderCodec implements DeferringHeaderCodec {
   private receiving: Uint8Array[] = [];
   private receivingLength = 0;
   private readonly unsent: Uint8Array[] = [];
+  /** The wire version of the frame each unsent block came in (HeaderBlockDecoder.end). */
+  private readonly unsentVersions: Array<number | undefined> = [];
   private flushQueued = false;
   private readonly results: HeaderBlockResult[] = [];
   private outstanding = 0;
@@ -90,7 +92,7 @@ export class PooledHeaderCodec implements DeferringHeaderCodec {
     this.decoder = {
       begin: () => this.begin(),
       push: (compressed) => this.push(compressed),
-      end: () => this.end(),
+      end: (frameVersion) => this.end(frameVersion),
       takeResult: () => this.takeResult(),
     };
   }
@@ -154,7 +156,7 @@ export class PooledHeaderCodec implements DeferringHeaderCodec {
     this.receivingLength += compressed.length;
   }
 
-  private end(): HeaderBlockPending {
+  private end(frameVersion: number | undefined): HeaderBlockPending {
     const block = new Uint8Array(this.receivingLength);
     let at = 0;
     for (const piece of this.receiving) {
@@ -163,6 +165,7 @@ export class PooledHeaderCodec implements DeferringHeaderCodec {
     }
     this.receiving = [];
     this.unsent.push(block);
+    this.unsentVersions.push(frameVersion);
     if (!this.flushQueued) {
       this.flushQueued = true;
       // Blocks ended in the same turn go in one round trip.
@@ -174,6 +177,7 @@ export class PooledHeaderCodec implements DeferringHeaderCodec {
   private flushBlocks(): void {
     this.flushQueued = false;
     const blocks = this.unsent.splice(0);
+    const versions = this.unsentVersions.splice(0);
     if (blocks.length === 0) return;
     if (this.error !== null) {
       for (let i = 0; i < blocks.length; i++) this.results.push(LOST_RESULT);
@@ -181,7 +185,7 @@ export class PooledHeaderCodec implements DeferringHeaderCodec {
       return;
     }
     this.outstanding++;
-    this.lane.call('headerDecode', [blocks, this.id], blocks.map((b) => b.buffer as ArrayBuffer)).then(
+    this.lane.call('headerDecode', [blocks, this.id, versions], blocks.map((b) => b.buffer as ArrayBuffer)).then(
       (results) => {
         this.outstanding--;
         for (const result of results) this.results.push(result);

@@ -85,13 +85,16 @@ const api = {
     return Comlink.transfer(out, transfer);
   },
 
-  /** Inflates and unpacks a session's next received blocks, in order. */
-  headerDecode(blocks: Uint8Array[], id: number): HeaderBlockResult[] {
+  /**
+   * Inflates and unpacks a session's next received blocks, in order, each
+   * by the layout of the frame version it came in (HeaderBlockDecoder.end).
+   */
+  headerDecode(blocks: Uint8Array[], id: number, frameVersions: Array<number | undefined> = []): HeaderBlockResult[] {
     const decoder = owned(codecs, id, 'header codec').decoder;
-    return blocks.map((block) => {
+    return blocks.map((block, i) => {
       decoder.begin();
       decoder.push(block);
-      return decoder.end();
+      return decoder.end(frameVersions[i]);
     });
   },
 

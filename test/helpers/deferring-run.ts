@@ -281,9 +281,9 @@ export class HeldCodec implements DeferringHeaderCodec {
   readonly decoder = {
     begin: () => this.inner.decoder.begin(),
     push: (bytes: Uint8Array) => this.inner.decoder.push(bytes),
-    end: (): typeof HEADER_BLOCK_PENDING => {
+    end: (frameVersion?: number): typeof HEADER_BLOCK_PENDING => {
       this.asked++;
-      this.decoded.push({ result: this.inner.decoder.end(), released: false });
+      this.decoded.push({ result: this.inner.decoder.end(frameVersion), released: false });
       return HEADER_BLOCK_PENDING;
     },
     takeResult: () => {

@@ -81,7 +81,6 @@ export class FrameFactory {
   readonly facts: VersionFacts;
   /** The factory's one deflate stream, shared by every header block it builds. */
   private readonly deflater: HeaderDeflater;
-  private readonly encoder: BlockEncoder;
   private readonly encoding: HeaderEncoding;
 
   /**
@@ -95,21 +94,25 @@ export class FrameFactory {
     this.facts = facts;
     this.encoding = encoding;
     this.deflater = new HeaderDeflater(headerDictionary(version), defaultCompressionLevel(side === CLIENT ? CLIENT : SERVER));
-    this.encoder = {
+  }
+
+  /** Packs lists (as given) with `lengthSize`-byte lengths and compresses them through the factory's stream. */
+  private listEncoder(lengthSize: 2 | 4): BlockEncoder {
+    return {
       encode: (block, headroom) => {
         // encodeControlFrame hands over the record's own list (no prepared block is ever made here).
         if (!Array.isArray(block)) throw new Error('the factory encodes lists only');
-        return this.compress(this.pack(block), headroom);
+        return this.compress(this.pack(block, lengthSize), headroom);
       },
     };
   }
 
   /**
    * Packs `nv` as given (no lower-casing, sorting or joining) with the
-   * version's 16- or 32-bit lengths.
+   * version's 16- or 32-bit lengths (`lengthSize`, the factory's by default).
    */
-  pack(nv: readonly NameValue[]): Uint8Array {
-    const wide = this.facts.nvLengthSize === 4;
+  pack(nv: readonly NameValue[], lengthSize: 2 | 4 = this.facts.nvLengthSize): Uint8Array {
+    const wide = lengthSize === 4;
     const parts = nv.map(([n, v]) => [this.text(n), this.text(v)] as const);
     const out: number[] = [];
     const length = (n: number) => (wide ? out.push(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff) : out.push((n >>> 8) & 0xff, n & 0xff));
@@ -261,9 +264,11 @@ export class FrameFactory {
     return out;
   }
 
-  private header(frame: Parameters<typeof encodeControlFrame>[1], encoder: BlockEncoder = this.encoder): Uint8Array {
-    // Layout follows the record's own version; the block goes through this
+  private header(frame: Parameters<typeof encodeControlFrame>[1], encoder?: BlockEncoder): Uint8Array {
+    // Layout follows the record's own version, the block's lengths too, as
+    // a peer of that version writes them; the block goes through this
     // factory's one deflate stream, whatever version the frame claims.
+    encoder ??= this.listEncoder(frame.version === 2 ? 2 : frame.version === 3 ? 4 : this.facts.nvLengthSize);
     const bytes = encodeControlFrame({ ...this.facts, wireVersion: frame.version === 2 ? 2 : 3 } as VersionFacts, frame, null, encoder);
     if (bytes === null) throw new Error('header block refused by the encoder');
     if (frame.version !== 2 && frame.version !== 3) {

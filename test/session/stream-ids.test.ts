@@ -6,7 +6,7 @@
  * and above every id it used before.
  */
 import { describe, expect, it } from 'vitest';
-import { CTRL_FLAG_FIN, CTRL_FLAG_UNIDIRECTIONAL, GOAWAY_OK, PROTO_SPDY2, PROTO_SPDY3 } from '../../src/index.js';
+import { CTRL_FLAG_FIN, CTRL_FLAG_UNIDIRECTIONAL, GOAWAY_OK, PROTO_SPDY2, PROTO_SPDY3, PROTO_SPDY3_1, SYN_STREAM } from '../../src/index.js';
 import type { SynStreamFrame } from '../../src/index.js';
 import { framesOfType } from '../helpers/frame-reader.js';
 import { EVERY_VERSION, client, server } from '../helpers/harness.js';
@@ -101,22 +101,44 @@ describe.each(EVERY_VERSION)('the peer\'s ids ($name)', ({ version }) => {
 });
 
 describe('SYN_STREAM of the other version', () => {
-  it('gets RST_STREAM UNSUPPORTED_VERSION once its id is recorded (when its block decodes)', () => {
-    // A SPDY/3 session given a version-2 frame whose block was compressed
-    // with this session's own dictionary: it unpacks, then is refused.
+  // spdylay (spdylay_frame_unpack_syn_stream) reads such a frame whole by
+  // its own version's layout, header block included (16-bit lengths in
+  // SPDY/2, 32-bit in SPDY/3), inflates it with the session's stream, and
+  // answers the valid frame with a stream error (validate_syn_stream).
+
+  it('a valid one gets RST_STREAM UNSUPPORTED_VERSION once its id is recorded; the session goes on', () => {
+    // A SPDY/3 session given a version-2 frame (16-bit lengths) compressed
+    // on the stream the session inflates.
     const h = server(PROTO_SPDY3);
-    h.recv(h.peer.synStream({ streamId: 1, version: 2, nv: [[':path', '/']] }));
+    h.recv(h.peer.synStream({ streamId: 1, version: 2, nv: [['url', '/'], ['method', 'GET']] }));
     expect(h.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) UNSUPPORTED_VERSION']);
+    expect((h.log.frames('onInvalidCtrlRecvCb')[0] as SynStreamFrame).nv).toEqual([['method', 'GET'], ['url', '/']]);
     expect(h.flushLabels()).toEqual(['RST_STREAM(1,UNSUPPORTED_VERSION)']);
-    h.session.submitGoaway(GOAWAY_OK); // names the highest stream the peer opened: 1, recorded
-    expect(h.flushLabels()).toEqual(['GOAWAY(1,OK)']);
+    h.log.take();
+    h.recv(h.peer.synStream({ streamId: 3, flags: CTRL_FLAG_FIN, nv: [[':path', '/']] }));
+    expect(h.log.take()).toEqual(['ctrl-recv SYN_STREAM(3)', 'request-recv 3']);
+    const g = server(PROTO_SPDY3);
+    g.recv(g.peer.synStream({ streamId: 1, version: 2, nv: [['url', '/']] }));
+    g.session.submitGoaway(GOAWAY_OK); // names the highest stream the peer opened: 1, recorded
+    expect(g.flushLabels()).toEqual(['RST_STREAM(1,UNSUPPORTED_VERSION)', 'GOAWAY(1,OK)']);
   });
 
-  it('the same in a SPDY/2 session given a version-3 SYN_STREAM', () => {
+  it('the same in a SPDY/2 session given a version-3 SYN_STREAM (32-bit lengths), and in SPDY/3.1 given a version-2 one', () => {
     const h = server(PROTO_SPDY2);
-    h.recv(h.peer.synStream({ streamId: 1, version: 3, nv: [['url', '/']] }));
+    h.recv(h.peer.synStream({ streamId: 1, version: 3, nv: [[':path', '/']] }));
     expect(h.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) UNSUPPORTED_VERSION']);
     expect(h.flushLabels()).toEqual(['RST_STREAM(1,UNSUPPORTED_VERSION)']);
+    const h31 = server(PROTO_SPDY3_1);
+    h31.recv(h31.peer.synStream({ streamId: 1, version: 2, nv: [['url', '/']] }));
+    expect(h31.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) UNSUPPORTED_VERSION']);
+    expect(h31.flushLabels()).toEqual(['RST_STREAM(1,UNSUPPORTED_VERSION)']);
+  });
+
+  it("one whose block is laid out for the session's version instead does not unpack by its own: a parse error, as in spdylay", () => {
+    const h = server(PROTO_SPDY3);
+    h.recv(h.peer.withBlock({ type: SYN_STREAM, streamId: 1, version: 2 }, h.peer.pack([[':path', '/']], 4)));
+    expect(h.log.take()).toEqual(['parse-error SYN_STREAM ERR_INVALID_FRAME']);
+    expect(h.flushLabels()).toEqual(['GOAWAY(0,PROTOCOL_ERROR)']);
   });
 
   it('SYN_REPLY and HEADERS of the other version are ignored (no callback, no answer)', () => {

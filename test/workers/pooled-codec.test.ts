@@ -9,11 +9,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/core/errors.js';
-import { PROTO_SPDY3, SERVER } from '../../src/core/constants.js';
+import { CLIENT, CTRL_FLAG_FIN, PROTO_SPDY3, SERVER } from '../../src/core/constants.js';
 import { SessionMachine } from '../../src/core/session/machine.js';
 import { PooledHeaderCodec } from '../../src/workers/pooled-codec.js';
 import type { ZlibPool } from '../../src/workers/zlib-pool.js';
+import { concat } from '../helpers/bytes.js';
 import { apply, eventLog, recordRun, scriptArb } from '../helpers/deferring-run.js';
+import { FrameFactory } from '../helpers/frame-factory.js';
 import { testZlibPool } from '../helpers/zlib-pool.js';
 
 let pool: ZlibPool;
@@ -56,6 +58,27 @@ describe('PooledHeaderCodec', () => {
       { numRuns: 40 },
     );
     expect(answers).toBeGreaterThan(40);
+  });
+
+  it("answers a frame of the other version by its own layout, and a refused block with its pairs, as the built-in codec does", async () => {
+    const peer = new FrameFactory(PROTO_SPDY3, CLIENT);
+    const input = concat(
+      peer.synStream({ streamId: 1, version: 2, nv: [['url', '/'], ['method', 'GET']] }),
+      peer.synStream({ streamId: 3, nv: [[':path', '/'], ['X-Upper', 'v']] }),
+      peer.synStream({ streamId: 5, flags: CTRL_FLAG_FIN, nv: [[':path', '/ok']] }),
+    );
+    const reference = eventLog();
+    new SessionMachine(SERVER, PROTO_SPDY3, reference.sink).memRecv(input);
+    expect(reference.log).toHaveLength(4);
+    const ours = eventLog();
+    const codec = new PooledHeaderCodec(pool, { version: PROTO_SPDY3, side: SERVER });
+    const session = new SessionMachine(SERVER, PROTO_SPDY3, ours.sink, { headerCodec: codec });
+    codec.onAnswer = () => session.resumeHeaderBlocks();
+    session.memRecv(input);
+    const deadline = Date.now() + 10_000;
+    while ((codec.pending > 0 || session.awaitingHeaderCodec) && Date.now() < deadline) await sleep(1);
+    codec.close();
+    expect(ours.log).toEqual(reference.log);
   });
 
   it('refuses a bad header list at submit time, as the built-in codec does', () => {

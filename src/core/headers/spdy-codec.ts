@@ -146,13 +146,15 @@ class SpdyHeaderDecoder implements HeaderBlockDecoder {
     this.inflater.push(compressed);
   }
 
-  end(): HeaderBlockResult {
+  end(frameVersion?: number): HeaderBlockResult {
     const status = this.inflater.end();
     if (status === ERR_ZLIB) return ZLIB_RESULT;
     if (status === ERR_FRAME_TOO_LARGE) return TOO_LARGE_RESULT;
+    // A frame of the other version is unpacked by its own layout, as spdylay does.
+    const lengthSize = frameVersion === 2 ? 2 : frameVersion === 3 ? 4 : this.lengthSize;
     // Unpacked at once: the inflated bytes are in the buffer the thread's
     // inflaters share, valid until the next begin() of any of them.
-    return unpackNv(this.inflater.output, this.inflater.length, this.lengthSize, this.strings);
+    return unpackNv(this.inflater.output, this.inflater.length, lengthSize, this.strings);
   }
 }
 

@@ -139,7 +139,7 @@ export class CodecWait implements FrameSink {
   }
 
   onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array, fixedLength: number): void {
-    const result = this.decoder.end();
+    const result = this.decoder.end(frame.version);
     if (result !== HEADER_BLOCK_PENDING && !this.recording) {
       this.receiver.finishHeaderBlock(frame, framingError, result, head, fixed, fixedLength);
       return;

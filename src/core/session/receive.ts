@@ -112,7 +112,7 @@ export class Receiver implements FrameSink {
   }
 
   onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array, fixedLength: number): void {
-    this.finishHeaderBlock(frame, framingError, this.headers!.end(), head, fixed, fixedLength);
+    this.finishHeaderBlock(frame, framingError, this.headers!.end(frame.version), head, fixed, fixedLength);
   }
 
   /** A header frame with its block decoded (a deferring codec's result comes later, codec-wait.ts). */
