@@ -22,6 +22,7 @@ import {
   SYN_STREAM,
   WINDOW_UPDATE,
 } from '../../src/core/constants.js';
+import { DEFAULT_MAX_SETTINGS_ENTRIES } from '../../src/core/frame/decoder.js';
 import type { HeaderFrameRecord, NameValue, SettingsEntry } from '../../src/core/frame/types.js';
 import type { HeaderBlockDecoder } from '../../src/core/header-codec.js';
 import type { SinkEvent } from './recording-sink.js';
@@ -31,6 +32,7 @@ export interface NaiveOptions {
   sessionVersion: 2 | 3;
   headers: HeaderBlockDecoder;
   maxControlFrameLength?: number;
+  maxSettingsEntries?: number;
 }
 
 const KEEP = 65536;
@@ -121,17 +123,17 @@ function control(head: Uint8Array, payload: Uint8Array, options: NaiveOptions, m
       return { e: 'ctrl', frame: { type: PING, version, flags, length, uniqueId: pv.getUint32(0) } };
     case GOAWAY: {
       if (!supported) return parseError(ERR_UNSUPPORTED_VERSION);
-      // SPDY/2: the draft's 4 bytes, or spdy-transport's 8 (with a status).
+      // SPDY/2: the draft's 4 bytes, or spdy-transport's 8 (its status not read: SPDY/2 has none).
       const lengthOk = layout === 2 ? length === 4 || length === 8 : length === 8;
       if (tooLarge || !lengthOk) return parseError(ERR_INVALID_FRAME);
-      const statusCode = length === 8 ? pv.getUint32(4) : 0;
+      const statusCode = layout === 3 ? pv.getUint32(4) : 0;
       return { e: 'ctrl', frame: { type: GOAWAY, version, flags, length, lastGoodStreamId: u31(0), statusCode } };
     }
     case SETTINGS: {
       if (tooLarge || length < 4) return parseError(ERR_INVALID_FRAME);
       if (!supported) return parseError(ERR_UNSUPPORTED_VERSION);
       const count = pv.getUint32(0);
-      if (4 + 8 * count !== length) return parseError(ERR_INVALID_FRAME);
+      if (4 + 8 * count !== length || count > (options.maxSettingsEntries ?? DEFAULT_MAX_SETTINGS_ENTRIES)) return parseError(ERR_INVALID_FRAME);
       const iv: SettingsEntry[] = [];
       for (let k = 0; k < count; k++) {
         const off = 4 + 8 * k;

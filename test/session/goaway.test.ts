@@ -7,16 +7,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  CLIENT,
   CTRL_FLAG_FIN,
   DATA_FLAG_FIN,
   ERR_GOAWAY_ALREADY_SENT,
   ERR_SYN_STREAM_NOT_ALLOWED,
   GOAWAY,
+  GOAWAY_INTERNAL_ERROR,
   GOAWAY_OK,
   GOAWAY_PROTOCOL_ERROR,
   PROTO_SPDY2,
   PROTO_SPDY3,
   SETTINGS_MAX_CONCURRENT_STREAMS,
+  SessionMachine,
 } from '../../src/index.js';
 import type { GoawayFrame } from '../../src/index.js';
 import { ascii } from '../helpers/bytes.js';
@@ -49,6 +52,30 @@ describe('the GOAWAY we send', () => {
     const h2 = client(PROTO_SPDY2);
     h2.session.submitGoaway(GOAWAY_PROTOCOL_ERROR);
     expect(framesOfType(h2.flush(), GOAWAY)[0]).toMatchObject({ lastGoodStreamId: 0, statusCode: 0, length: 4 });
+  });
+
+  it('SPDY/2 has no status field: the GoawayFrame every callback gets reports 0, whatever was asked (SPDY/3 reports it)', () => {
+    for (const version of [PROTO_SPDY2, PROTO_SPDY3]) {
+      const h = client(version);
+      h.session.failSession(GOAWAY_PROTOCOL_ERROR);
+      h.session.submitGoaway(GOAWAY_INTERNAL_ERROR);
+      h.flush();
+      const reported = [...h.log.frames('beforeCtrlSendCb'), ...h.log.frames('onCtrlSendCb'), ...h.log.frames('onCtrlNotSendCb')] as GoawayFrame[];
+      expect(reported.map((f) => f.statusCode)).toEqual(
+        version === PROTO_SPDY2 ? [GOAWAY_OK, GOAWAY_OK, GOAWAY_OK] : [GOAWAY_PROTOCOL_ERROR, GOAWAY_PROTOCOL_ERROR, GOAWAY_INTERNAL_ERROR],
+      );
+    }
+  });
+
+  it("the machine's record of a GOAWAY we send in SPDY/2 keeps the code it was queued with (why we sent it); the wire has none", () => {
+    const sent: number[] = [];
+    const machine = new SessionMachine(CLIENT, PROTO_SPDY2, (event) => {
+      if (event.type === 'ctrl-send' && event.frame.type === GOAWAY) sent.push(event.frame.statusCode);
+    });
+    machine.failSession(GOAWAY_PROTOCOL_ERROR);
+    const bytes = machine.memSend()!;
+    expect(sent).toEqual([GOAWAY_PROTOCOL_ERROR]);
+    expect(bytes.length).toBe(12); // head and last-good-stream-id only
   });
 
   it('a second GOAWAY is not sent: ERR_GOAWAY_ALREADY_SENT (also after failSession)', () => {
@@ -119,6 +146,17 @@ describe('after our GOAWAY is sent', () => {
 });
 
 describe('after the peer\'s GOAWAY', () => {
+  it('a SPDY/2 GOAWAY, 4 bytes or spdy-transport\'s 8, is reported with statusCode 0', () => {
+    const h = client(PROTO_SPDY2);
+    h.recv(h.peer.goaway(3));
+    const frame = h.log.frames('onCtrlRecvCb')[0] as GoawayFrame;
+    expect([frame.length, frame.lastGoodStreamId, frame.statusCode]).toEqual([4, 3, GOAWAY_OK]);
+    const h8 = client(PROTO_SPDY2);
+    h8.recv(h8.peer.raw(GOAWAY, 0, Uint8Array.of(0, 0, 0, 3, 0, 0, 0, 2)));
+    const frame8 = h8.log.frames('onCtrlRecvCb')[0] as GoawayFrame;
+    expect([frame8.length, frame8.lastGoodStreamId, frame8.statusCode]).toEqual([8, 3, GOAWAY_OK]);
+  });
+
   it('is reported with its fields and acted on: our streams above its last-good-stream-id close', () => {
     const h = client(V);
     for (let i = 0; i < 4; i++) h.session.submitRequest(0, [[':path', '/']]);

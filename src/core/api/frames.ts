@@ -8,6 +8,7 @@
  */
 import {
   GOAWAY,
+  GOAWAY_OK,
   HEADERS,
   PING,
   RST_STREAM,
@@ -123,11 +124,12 @@ export class PingFrame extends CtrlFrame {
 export class GoawayFrame extends CtrlFrame {
   declare readonly frameType: typeof GOAWAY;
   readonly lastGoodStreamId: number;
+  /** 0 (GOAWAY_OK) for a SPDY/2 GOAWAY, sent or received: it has no status field (spdylay_frame_goaway_init). */
   readonly statusCode: number;
   constructor(record: GoawayRecord) {
     super(record);
     this.lastGoodStreamId = record.lastGoodStreamId;
-    this.statusCode = record.statusCode;
+    this.statusCode = record.version === 2 ? GOAWAY_OK : record.statusCode;
   }
 }
 

@@ -80,9 +80,11 @@
  *     and a status, SPDY/3's layout). spdylay refuses it as
  *     INVALID_FRAME and answers with its own GOAWAY, so a spdy/2 session with
  *     that peer could never close cleanly. We accept both lengths in SPDY/2
- *     (reading the status from the 8-byte form) and still send the draft's
- *     4 bytes: lenient in what we accept, exact in what we send (test
- *     "SPDY/2 accepts spdy-transport's 8-byte GOAWAY").
+ *     and still send the draft's 4 bytes: lenient in what we accept, exact
+ *     in what we send (test "SPDY/2 accepts spdy-transport's 8-byte
+ *     GOAWAY"). A SPDY/2 GOAWAY has no status field, so its record's
+ *     statusCode is 0 either way, as spdylay's is; the extra 4 bytes are
+ *     not read.
  * [3] Nothing acts on a CREDENTIAL (SPDY/3's client certificates, which no
  *     peer sends; spdylay hands a parsed one to its application, python-spdylay
  *     has no class for it), so its payload is skipped unread, kept nowhere,
@@ -562,8 +564,8 @@ export class FrameDecoder {
           flags: this.flags,
           length: this.length,
           lastGoodStreamId: readUint31(b, i),
-          // The draft's SPDY/2 GOAWAY has no status code; the 8-byte form does.
-          statusCode: this.length === 8 ? readUint32(b, i + 4) : 0,
+          // SPDY/2's GOAWAY has no status field (note [2] above).
+          statusCode: this.layout.wireVersion === 3 ? readUint32(b, i + 4) : 0,
         });
         return;
       case WINDOW_UPDATE:

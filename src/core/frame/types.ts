@@ -78,7 +78,12 @@ export interface PingRecord extends FrameBase {
 export interface GoawayRecord extends FrameBase {
   type: typeof GOAWAY;
   lastGoodStreamId: number;
-  /** Always 0 (GOAWAY_OK) in SPDY/2, whose GOAWAY has no status field. */
+  /**
+   * SPDY/3's status. A SPDY/2 GOAWAY has no status field: a received one
+   * has 0; one we send keeps the code it was queued with (submitGoaway's,
+   * failSession's), which says why we sent it though the wire cannot carry
+   * it. Session's GoawayFrame shows 0 for both, as spdylay's frame does.
+   */
   statusCode: number;
 }
 

@@ -101,11 +101,12 @@ describe('FrameDecoder: control frames, SPDY/2 and SPDY/3 layouts', () => {
     ]);
   });
 
-  it("SPDY/2 accepts spdy-transport's 8-byte GOAWAY (spdylay refuses it as INVALID_FRAME)", () => {
+  it("SPDY/2 accepts spdy-transport's 8-byte GOAWAY (spdylay refuses it as INVALID_FRAME); SPDY/2 has no status, so it reports 0", () => {
     // spdy-transport writes last-good-stream-id and a status in every version.
-    expect(decode(hex('80 02 00 07 00 00 00 08 00 00 00 03 00 00 00 01'), PROTO_SPDY2)).toEqual([
-      { e: 'ctrl', frame: { type: GOAWAY, version: 2, flags: 0, length: 8, lastGoodStreamId: 3, statusCode: 1 } },
-    ]);
+    const bytes = hex('80 02 00 07 00 00 00 08 00 00 00 03 00 00 00 01');
+    const frame = { type: GOAWAY, version: 2, flags: 0, length: 8, lastGoodStreamId: 3, statusCode: 0 };
+    expect(decode(bytes, PROTO_SPDY2)).toEqual([{ e: 'ctrl', frame }]);
+    expect(decode(bytes, PROTO_SPDY3)).toEqual([{ e: 'ctrl', frame }]);
   });
 
   it('GOAWAY: the SPDY/2 vector (4 bytes, no status) and SPDY/3 (8 bytes)', () => {
