@@ -112,18 +112,22 @@ export class FrameFactory {
    * version's 16- or 32-bit lengths (`lengthSize`, the factory's by default).
    */
   pack(nv: readonly NameValue[], lengthSize: 2 | 4 = this.facts.nvLengthSize): Uint8Array {
-    const wide = lengthSize === 4;
-    const parts = nv.map(([n, v]) => [this.text(n), this.text(v)] as const);
-    const out: number[] = [];
-    const length = (n: number) => (wide ? out.push(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff) : out.push((n >>> 8) & 0xff, n & 0xff));
-    length(parts.length);
-    for (const [n, v] of parts) {
-      length(n.length);
-      out.push(...n);
-      length(v.length);
-      out.push(...v);
+    const parts = nv.flatMap(([n, v]) => [this.text(n), this.text(v)]);
+    const out = new Uint8Array(lengthSize * (1 + parts.length) + parts.reduce((sum, p) => sum + p.length, 0));
+    const view = new DataView(out.buffer);
+    let at = 0;
+    const length = (n: number) => {
+      if (lengthSize === 4) view.setUint32(at, n);
+      else view.setUint16(at, n & 0xffff);
+      at += lengthSize;
+    };
+    length(nv.length);
+    for (const part of parts) {
+      length(part.length);
+      out.set(part, at);
+      at += part.length;
     }
-    return Uint8Array.from(out);
+    return out;
   }
 
   /**

@@ -178,6 +178,68 @@ describe('size limits', () => {
     expect(h.flushLabels()).toEqual(['RST_STREAM(1,FRAME_TOO_LARGE)']);
   });
 
+  // A header list counts each name's and value's length plus 32 per pair (header-budget.ts):
+  // [':path', '/'] is 38, ['x-a', 50 characters] 85.
+  const fifty = 'v'.repeat(50);
+
+  it("HEADERS adding up past maxStreamHeaderBytes: the one that passes it gets RST_STREAM FRAME_TOO_LARGE; other streams go on", () => {
+    const h = server(V, { config: { maxStreamHeaderBytes: 208 } });
+    h.recv(h.peer.synStream({ streamId: 1, nv: [[':path', '/']] }), h.peer.synStream({ streamId: 3, nv: [[':path', '/']] }));
+    h.recv(h.peer.headers({ streamId: 1, nv: [['x-a', fifty]] }), h.peer.headers({ streamId: 1, nv: [['x-a', fifty]] })); // 38 + 85 + 85 = 208: at the bound
+    h.recv(h.peer.headers({ streamId: 3, nv: [['x-a', fifty]] }), h.peer.headers({ streamId: 1, nv: [['x', '']] })); // stream 1 to 241
+    expect(h.log.take()).toEqual([
+      'ctrl-recv SYN_STREAM(1)',
+      'ctrl-recv SYN_STREAM(3)',
+      'ctrl-recv HEADERS(1)',
+      'ctrl-recv HEADERS(1)',
+      'ctrl-recv HEADERS(3)',
+      'invalid-ctrl-recv HEADERS(1) FRAME_TOO_LARGE',
+    ]);
+    expect((h.log.frames('onInvalidCtrlRecvCb')[0] as HeadersFrame).nv).toEqual([['x', '']]);
+    expect(h.flushLabels()).toEqual(['RST_STREAM(1,FRAME_TOO_LARGE)']);
+    h.recv(h.peer.headers({ streamId: 3, flags: CTRL_FLAG_FIN, nv: [['x-b', 'ok']] })); // 38 + 85 + 37
+    expect(h.log.take().slice(-2)).toEqual(['ctrl-recv HEADERS(3)', 'request-recv 3']);
+  });
+
+  it('on our stream the SYN_REPLY counts too, in every version', () => {
+    for (const { version } of EVERY_VERSION) {
+      const config = { config: { maxStreamHeaderBytes: 100 } };
+      const c = client(version, config);
+      c.session.submitSynStream(0, 0, [[':path', '/']]);
+      c.flush();
+      c.log.take();
+      c.recv(c.peer.synReply({ streamId: 1, nv: [[':status', '200']] }), c.peer.headers({ streamId: 1, nv: [['x-a', fifty]] })); // 42 + 85
+      expect(c.log.take()).toEqual(['ctrl-recv SYN_REPLY(1)', 'invalid-ctrl-recv HEADERS(1) FRAME_TOO_LARGE']);
+      expect(c.flushLabels()).toEqual(['RST_STREAM(1,FRAME_TOO_LARGE)']);
+    }
+  });
+
+  it('a SYN_STREAM whose list alone passes maxStreamHeaderBytes is refused as a frame too large is: no stream, the id not used', () => {
+    const h = server(V, { config: { maxStreamHeaderBytes: 84 } });
+    h.recv(h.peer.synStream({ streamId: 1, nv: [['x-a', fifty]] }));
+    expect(h.log.take()).toEqual(['invalid-ctrl-recv SYN_STREAM(1) FRAME_TOO_LARGE']);
+    expect(h.stream(1)).toBeUndefined();
+    expect(h.flushLabels()).toEqual(['RST_STREAM(1,FRAME_TOO_LARGE)']);
+    h.log.take();
+    h.recv(h.peer.synStream({ streamId: 1, flags: CTRL_FLAG_FIN, nv: [[':path', '/']] }));
+    expect(h.log.take()).toEqual(['ctrl-recv SYN_STREAM(1)', 'request-recv 1']);
+  });
+
+  it('maxStreamHeaderBytes defaults to 16 MiB and takes any integer 0..2^53-1', () => {
+    const h = server(V);
+    // 38, then two HEADERS of 1 + (8 MiB - 52) + 32 = 8 MiB - 19 each: 16 MiB exactly; then 33 more.
+    const half = 'v'.repeat(8 * 1024 * 1024 - 19 - 1 - 32);
+    h.recv(h.peer.synStream({ streamId: 1, nv: [[':path', '/']] }));
+    h.recv(h.peer.headers({ streamId: 1, nv: [['x', half]] }));
+    h.recv(h.peer.headers({ streamId: 1, nv: [['y', half]] }));
+    h.recv(h.peer.headers({ streamId: 1, nv: [['z', '']] }));
+    expect(h.log.take()).toEqual(['ctrl-recv SYN_STREAM(1)', 'ctrl-recv HEADERS(1)', 'ctrl-recv HEADERS(1)', 'invalid-ctrl-recv HEADERS(1) FRAME_TOO_LARGE']);
+    expect(() => server(V, { config: { maxStreamHeaderBytes: 0 } })).not.toThrow();
+    for (const bad of [-1, 1.5, Number.MAX_SAFE_INTEGER + 1]) {
+      expect(() => server(V, { config: { maxStreamHeaderBytes: bad } })).toThrow(/config\.maxStreamHeaderBytes must be an integer/);
+    }
+  });
+
   it('another frame above maxControlFrameLength: parse error and GOAWAY (test_spdylay_session_recv\'s 77-byte PING)', () => {
     const h = server(V, { config: { maxControlFrameLength: 8 } });
     h.recv(h.peer.raw(PING, 0, new Uint8Array(77)));

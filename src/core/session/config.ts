@@ -10,6 +10,7 @@ import { DEFAULT_MAX_SETTINGS_ENTRIES, MAX_SETTINGS_COUNT } from '../frame/decod
 import type { DeferringHeaderCodec, HeaderCodec, HeaderEncoding } from '../header-codec.js';
 import { checkedObject, describeValue, refuseUnknownKeys } from '../option-keys.js';
 import { DEFAULT_DATA_CHUNK_SIZE, MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
+import { DEFAULT_MAX_STREAM_HEADER_BYTES } from './header-budget.js';
 
 export interface SessionConfig {
   /** How header names and values map to bytes: UTF-8 (default) or latin1 (one byte per character, lossless). */
@@ -22,6 +23,12 @@ export interface SessionConfig {
   maxHeaderBlockSize?: number;
   /** Most entries a received SETTINGS frame may hold; more is a parse error (default 32). */
   maxSettingsEntries?: number;
+  /**
+   * Most header data one stream may receive in all, its opening block and
+   * every HEADERS after it, counted as HTTP/2 counts a header list (default
+   * 16 MiB); past it the stream is reset with FRAME_TOO_LARGE.
+   */
+  maxStreamHeaderBytes?: number;
   /** Send WINDOW_UPDATE automatically as DATA arrives (default true, as spdylay). */
   autoWindowUpdate?: boolean;
   /**
@@ -58,6 +65,7 @@ export interface ResolvedConfig {
   readonly maxControlFrameLength: number;
   readonly maxHeaderBlockSize: number;
   readonly maxSettingsEntries: number;
+  readonly maxStreamHeaderBytes: number;
   readonly autoWindowUpdate: boolean;
   /** undefined: the session builds the SPDY codec for its version and side. */
   readonly headerCodec: HeaderCodec | DeferringHeaderCodec | undefined;
@@ -75,6 +83,7 @@ const KNOWN: Record<keyof SessionConfig, true> = {
   maxControlFrameLength: true,
   maxHeaderBlockSize: true,
   maxSettingsEntries: true,
+  maxStreamHeaderBytes: true,
   autoWindowUpdate: true,
   headerCodec: true,
   memSendChunkSize: true,
@@ -115,6 +124,7 @@ export function resolveConfig(config: SessionConfig | null | undefined): Resolve
     maxHeaderBlockSize: checkedSize(c.maxHeaderBlockSize, maxControlFrameLength, 8, MAX_31BIT, 'maxHeaderBlockSize'),
     // At least one entry per id SPDY defines; at most what a 24-bit length holds.
     maxSettingsEntries: checkedSize(c.maxSettingsEntries, DEFAULT_MAX_SETTINGS_ENTRIES, SETTINGS_MAX, MAX_SETTINGS_COUNT, 'maxSettingsEntries'),
+    maxStreamHeaderBytes: checkedSize(c.maxStreamHeaderBytes, DEFAULT_MAX_STREAM_HEADER_BYTES, 0, Number.MAX_SAFE_INTEGER, 'maxStreamHeaderBytes'),
     autoWindowUpdate,
     headerCodec,
     memSendChunkSize: checkedSize(c.memSendChunkSize, DEFAULT_MEM_SEND_CHUNK, 1, MAX_31BIT, 'memSendChunkSize'),

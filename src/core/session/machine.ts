@@ -94,7 +94,7 @@ export class SessionMachine {
       const probe = new DeferralProbe(codec.encoder);
       this.headerEncoder = probe;
       this.sender = new Sender(this.state, probe, c.dataChunkSize, probe);
-      this.wait = new CodecWait(new Receiver(this.state, null), codec.decoder);
+      this.wait = new CodecWait(new Receiver(this.state, null, c.maxStreamHeaderBytes), codec.decoder);
       this.decoder = new FrameDecoder({
         facts,
         sink: this.wait,
@@ -107,7 +107,7 @@ export class SessionMachine {
     this.sender = new Sender(this.state, codec.encoder, c.dataChunkSize);
     this.decoder = new FrameDecoder({
       facts,
-      sink: new Receiver(this.state, codec.decoder),
+      sink: new Receiver(this.state, codec.decoder, c.maxStreamHeaderBytes),
       maxControlFrameLength: c.maxControlFrameLength,
       maxSettingsEntries: c.maxSettingsEntries,
     });

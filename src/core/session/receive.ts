@@ -52,6 +52,7 @@ import type {
 } from '../frame/types.js';
 import type { HeaderBlockDecoder, HeaderBlockResult } from '../header-codec.js';
 import { mapNamesFrom2 } from '../headers/nv.js';
+import { DEFAULT_MAX_STREAM_HEADER_BYTES, headerListSize } from './header-budget.js';
 import { headerFrameVerdict } from './header-verdict.js';
 import type { SessionState } from './session-state.js';
 import { ACCEPT, CLOSED, Effect, IGNORE, Input, NONE } from './stream-table.js';
@@ -72,6 +73,8 @@ export class Receiver implements FrameSink {
      * reports; null with a deferring codec, which codec-wait.ts feeds.
      */
     private readonly headers: HeaderBlockDecoder | null,
+    /** The most header data one stream may receive in all (header-budget.ts). */
+    private readonly maxStreamHeaderBytes: number = DEFAULT_MAX_STREAM_HEADER_BYTES,
   ) {}
 
   onControlFrame(frame: ControlFrameRecord): void {
@@ -120,12 +123,31 @@ export class Receiver implements FrameSink {
     const error = headerFrameVerdict(framingError, result);
     if (error === 0 && result.ok) {
       frame.nv = result.nv;
-      this.onControlFrame(frame);
+      this.admitHeaders(frame);
     } else {
       // Refused for its content, the frame is reported with its pairs as received (spdylay's frame->nv).
       if (error === ERR_INVALID_HEADER_BLOCK && !result.ok && result.nv !== undefined) frame.nv = result.nv;
       this.onHeaderBlockError(frame, error, head.slice(), fixed.slice(0, fixedLength));
     }
+  }
+
+  /**
+   * Charges a decoded block to its stream (header-budget.ts) and hands the
+   * frame on; past the stream's budget it is refused as a frame too large
+   * is, before the stream rules see it (a SYN_STREAM's id is not used).
+   */
+  private admitHeaders(frame: HeaderFrameRecord): void {
+    const session = this.session;
+    const before = session.streams.get(frame.streamId);
+    // A SYN_STREAM starts a stream's count (one for a known id is the stream rules' to refuse).
+    const spent = headerListSize(frame.nv) + (frame.type === SYN_STREAM ? 0 : (before?.headerBytes ?? 0));
+    if (spent > this.maxStreamHeaderBytes && frame.version === session.facts.wireVersion) {
+      this.handleInvalidStream(frame, frame.streamId, FRAME_TOO_LARGE);
+      return;
+    }
+    this.onControlFrame(frame);
+    const after = session.streams.get(frame.streamId);
+    if (after !== undefined && (frame.type !== SYN_STREAM || after !== before)) after.headerBytes = spent;
   }
 
   /** A header frame refused (see header-verdict.ts); `head` and `payload` are fresh copies. */

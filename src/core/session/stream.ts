@@ -19,6 +19,8 @@ export class Stream {
   pushed: number[] | null = null;
   /** Its stream-close event has been emitted (see SessionState.closeStream). */
   closeReported = false;
+  /** The header data received on it so far, as header-budget.ts counts it. */
+  headerBytes = 0;
 
   constructor(
     readonly id: number,
