@@ -31,7 +31,7 @@ import type { HeadersFrame, NameValue, SessionEvent, SynStreamFrame } from '../.
 import { concat, hex } from '../helpers/bytes.js';
 import { FrameFactory } from '../helpers/frame-factory.js';
 import { EVERY_VERSION, client, server } from '../helpers/harness.js';
-import type { Harness } from '../helpers/harness.js';
+import type { Harness, HarnessOptions } from '../helpers/harness.js';
 
 const V = PROTO_SPDY3;
 
@@ -69,16 +69,17 @@ describe('parse errors: onCtrlRecvParseErrorCb, then GOAWAY PROTOCOL_ERROR', () 
   });
 });
 
+/** A client with stream 1 open, waiting for SYN_REPLY. */
+function waitingOn(version: number, options?: HarnessOptions): Harness {
+  const h = client(version, options);
+  h.session.submitSynStream(0, 0, [[':path', '/']]);
+  h.flush();
+  h.log.take();
+  return h;
+}
+
 describe('header blocks', () => {
-  /** A client with stream 1 open, waiting for SYN_REPLY. */
   const waiting = (): Harness => waitingOn(V);
-  const waitingOn = (version: number): Harness => {
-    const h = client(version);
-    h.session.submitSynStream(0, 0, [[':path', '/']]);
-    h.flush();
-    h.log.take();
-    return h;
-  };
 
   it('lengths that do not add up (count 2, one pair): parse error, and the next block still inflates', () => {
     const h = waiting();
@@ -178,6 +179,26 @@ describe('size limits', () => {
     expect(h.flushLabels()).toEqual(['RST_STREAM(1,FRAME_TOO_LARGE)']);
   });
 
+  it('maxHeaderBlockSize follows maxControlFrameLength unless given: a block compressing under the frame bound but inflating past it is refused', () => {
+    const value = 'x'.repeat(5000); // compresses to a few dozen bytes at the peer's level 9
+    const h = waitingOn(V, { config: { maxControlFrameLength: 1000 } });
+    const reply = h.peer.synReply({ streamId: 1, nv: [['x-big', value]] });
+    expect(reply.length).toBeLessThan(1000);
+    h.recv(reply);
+    expect(h.log.take()).toEqual(['invalid-ctrl-recv SYN_REPLY(1) FRAME_TOO_LARGE']);
+    const wide = waitingOn(V, { config: { maxControlFrameLength: 1000, maxHeaderBlockSize: 10_000 } });
+    wide.recv(wide.peer.synReply({ streamId: 1, nv: [['x-big', value]] }));
+    expect(wide.log.take()).toEqual(['ctrl-recv SYN_REPLY(1)']);
+    const defaults = waitingOn(V); // 2^24-1 both
+    defaults.recv(defaults.peer.synReply({ streamId: 1, nv: [['x-big', value]] }));
+    expect(defaults.log.take()).toEqual(['ctrl-recv SYN_REPLY(1)']);
+  });
+
+  it('maxControlFrameLength and maxHeaderBlockSize are checked at construction (8..2^24-1 and 8..2^31-1)', () => {
+    for (const bad of [7, 0x1000000, 1.5]) expect(() => server(V, { config: { maxControlFrameLength: bad } })).toThrow(/config\.maxControlFrameLength must be an integer 8\.\.16777215/);
+    for (const bad of [7, 0x80000000]) expect(() => server(V, { config: { maxHeaderBlockSize: bad } })).toThrow(/config\.maxHeaderBlockSize must be an integer 8\.\.2147483647/);
+  });
+
   // A header list counts each name's and value's length plus 32 per pair (header-budget.ts):
   // [':path', '/'] is 38, ['x-a', 50 characters] 85.
   const fifty = 'v'.repeat(50);
@@ -203,11 +224,7 @@ describe('size limits', () => {
 
   it('on our stream the SYN_REPLY counts too, in every version', () => {
     for (const { version } of EVERY_VERSION) {
-      const config = { config: { maxStreamHeaderBytes: 100 } };
-      const c = client(version, config);
-      c.session.submitSynStream(0, 0, [[':path', '/']]);
-      c.flush();
-      c.log.take();
+      const c = waitingOn(version, { config: { maxStreamHeaderBytes: 100 } });
       c.recv(c.peer.synReply({ streamId: 1, nv: [[':status', '200']] }), c.peer.headers({ streamId: 1, nv: [['x-a', fifty]] })); // 42 + 85
       expect(c.log.take()).toEqual(['ctrl-recv SYN_REPLY(1)', 'invalid-ctrl-recv HEADERS(1) FRAME_TOO_LARGE']);
       expect(c.flushLabels()).toEqual(['RST_STREAM(1,FRAME_TOO_LARGE)']);
