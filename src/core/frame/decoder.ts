@@ -68,8 +68,9 @@
  * is parsed by its own version's layout (as spdylay does) and reported with
  * that `version`, by which the session has its header block unpacked too:
  * spdylay then ignores it (spdylay_session_check_version; a SYN_STREAM gets
- * RST_STREAM UNSUPPORTED_VERSION), which is the session's job. Other types with an unknown version (PING, RST_STREAM, ...) are
- * parsed and reported the same way.
+ * RST_STREAM UNSUPPORTED_VERSION), which is the session's job. Other types
+ * with an unknown version (PING, RST_STREAM, ...) are parsed and reported
+ * the same way.
  *
  * [1] spdylay has no layout for these (spdylay_frame_nv_offset is -1) and
  *     asserts; a release build reports INVALID_FRAME without inflating,
