@@ -203,7 +203,7 @@ describe('size limits', () => {
   // [':path', '/'] is 38, ['x-a', 50 characters] 85.
   const fifty = 'v'.repeat(50);
 
-  it("HEADERS adding up past maxStreamHeaderBytes: the one that passes it gets RST_STREAM FRAME_TOO_LARGE; other streams go on", () => {
+  it('HEADERS adding up past maxStreamHeaderBytes: the one that passes it gets RST_STREAM FRAME_TOO_LARGE; other streams go on', () => {
     const h = server(V, { config: { maxStreamHeaderBytes: 208 } });
     h.recv(h.peer.synStream({ streamId: 1, nv: [[':path', '/']] }), h.peer.synStream({ streamId: 3, nv: [[':path', '/']] }));
     h.recv(h.peer.headers({ streamId: 1, nv: [['x-a', fifty]] }), h.peer.headers({ streamId: 1, nv: [['x-a', fifty]] })); // 38 + 85 + 85 = 208: at the bound

@@ -60,7 +60,7 @@ describe('PooledHeaderCodec', () => {
     expect(answers).toBeGreaterThan(40);
   });
 
-  it("answers a frame of the other version by its own layout, and a refused block with its pairs, as the built-in codec does", async () => {
+  it('answers a frame of the other version by its own layout, and a refused block with its pairs, as the built-in codec does', async () => {
     const peer = new FrameFactory(PROTO_SPDY3, CLIENT);
     const input = concat(
       peer.synStream({ streamId: 1, version: 2, nv: [['url', '/'], ['method', 'GET']] }),
