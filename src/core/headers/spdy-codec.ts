@@ -5,8 +5,8 @@
  *
  *   prepare(nv) -> prepareNv: checked, sorted, joined, and laid out as one string (PreparedNv)
  *   encode(block) -> NvPacker (shared scratch) -> HeaderDeflater (shared output) -> one copy
- *   out, into a fresh range of a shared slab (block-slab.ts); at level 0 with
- *   the block's text, packed straight into that range (encodeInPlace)
+ *   out, into a buffer of the frame's own; at level 0 with the block's text,
+ *   packed straight into that buffer (encodeInPlace)
  *   push(slice) -> HeaderInflater (output shared by the thread's inflaters, capped) ; end() -> unpackNv -> nv
  *
  * A block refused for size is refused before deflate sees it, from the
@@ -25,7 +25,6 @@ import type {
   PreparedHeaderBlock,
 } from '../header-codec.js';
 import { versionFacts, type VersionFacts } from '../version.js';
-import { freshBytes } from './block-slab.js';
 import { NvPacker } from './nv-pack.js';
 import { unpackNv } from './nv-unpack.js';
 import { prepareNv, type PreparedNv } from './prepare.js';
@@ -97,7 +96,7 @@ class SpdyHeaderEncoder implements HeaderBlockEncoder {
     }
     if (this.deflater.bound(packed) > maxBlockLength) return null;
     const length = this.deflater.compress(this.packer.buffer, packed);
-    const out = freshBytes(headroom + length);
+    const out = frameBuffer(headroom + length);
     out.set(this.deflater.output.subarray(0, length), headroom);
     return out;
   }
@@ -116,11 +115,22 @@ class SpdyHeaderEncoder implements HeaderBlockEncoder {
     // refused here would be refused by the general path too.
     if (this.deflater.bound(chars) > maxBlockLength) return null;
     const at = headroom + this.deflater.storedPrefixLength;
-    const out = freshBytes(at + chars + STORED_FLUSH_LENGTH);
+    const out = frameBuffer(at + chars + STORED_FLUSH_LENGTH);
     if (this.packer.packInto(nv, this.lengthSize, text, out, at) < 0) return undefined;
     this.deflater.storeInPlace(out, headroom, chars);
     return out;
   }
+}
+
+/**
+ * The buffer an encoded header frame is built in: an ArrayBuffer of its own,
+ * exactly as long as the frame. The session hands it to its caller, who may
+ * keep it, read its `.buffer` whole, or transfer that to a worker; a view
+ * into a slab shared with other frames (Node's pooled Buffers) would expose
+ * their bytes and be detached with them.
+ */
+function frameBuffer(length: number): Uint8Array {
+  return new Uint8Array(length);
 }
 
 function isList(block: HeaderBlockInput): block is readonly NameValue[] {
