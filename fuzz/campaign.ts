@@ -12,9 +12,8 @@
  * the start and at the end too, to show that nothing builds up across
  * sessions.
  */
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import fc from 'fast-check';
+import { collectGarbage } from '../test/helpers/heap.js';
 import { FAMILIES } from './arbitraries.js';
 import type { Family } from './arbitraries.js';
 import type { FuzzCase } from './case.js';
@@ -50,7 +49,8 @@ export interface CampaignOptions {
 export interface CampaignFailure {
   property: string;
   message: string;
-  case: FuzzCase;
+  /** Null when fast-check stopped without a counterexample (an error in the harness itself). */
+  case: FuzzCase | null;
   summary: string;
   seed: number;
   path: string;
@@ -74,26 +74,17 @@ export interface CampaignResult {
   };
 }
 
-/** A full collection, exposed without --expose-gc. */
-function collector(): () => void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (typeof exposed === 'function') return exposed;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-function heapUsed(gc: () => void): number {
-  gc();
+function heapUsed(): number {
+  collectGarbage();
   return process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
 }
 
 class MemoryViolation extends Error {}
 
 export function runCampaign(options: CampaignOptions): CampaignResult {
-  const gc = collector();
   const memoryEvery = options.memoryEvery ?? 0;
   const progressEvery = options.progressEvery ?? 10_000;
-  const memory = { samples: 0, worstRetained: 0, worstInputBytes: 0, heapStart: heapUsed(gc), heapEnd: 0 };
+  const memory = { samples: 0, worstRetained: 0, worstInputBytes: 0, heapStart: heapUsed(), heapEnd: 0 };
   let done = 0;
   let lastFailure: unknown = null;
   /** Once a sampled case kept too much, every case is weighed, so shrinking keeps the check. */
@@ -132,9 +123,9 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
    */
   const retained = (c: FuzzCase, input: Uint8Array): number => {
     void sessionAfter(c, input);
-    const before = heapUsed(gc);
+    const before = heapUsed();
     const sessions = Array.from({ length: WEIGHED_COPIES }, () => sessionAfter(c, input));
-    const after = heapUsed(gc);
+    const after = heapUsed();
     // Read after weighing, so the sessions are alive when weighed.
     for (const session of sessions) void session.wantRead();
     return Math.round((after - before) / WEIGHED_COPIES);
@@ -145,7 +136,7 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
     numRuns: options.runs,
     ...(options.path !== undefined ? { path: options.path } : {}),
   });
-  memory.heapEnd = heapUsed(gc);
+  memory.heapEnd = heapUsed();
   let failure: CampaignFailure | null = null;
   if (details.failed && details.counterexample !== null) {
     const [c] = details.counterexample;
@@ -169,7 +160,7 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
     failure = {
       property: 'campaign',
       message: String(details.errorInstance),
-      case: null as unknown as FuzzCase,
+      case: null,
       summary: 'fast-check stopped without a counterexample',
       seed: details.seed,
       path: '',
