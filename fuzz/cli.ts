@@ -6,8 +6,8 @@
  *   --runs N          cases to run (default 10000)
  *   --seed S          fast-check's seed (default: taken from the clock, and printed)
  *   --family F        any (default), random, plausible, built, recorded
- *   --path P          with --seed: replay the counterexample at this path only
- *   --case FILE       check one saved case and print the verdict
+ *   --path P          with --seed: replay the counterexample at this path (one case unless --runs says more)
+ *   --case FILE       check one saved case (its memory too, unless --memory-every 0) and print the verdict
  *   --skip A,B        properties not checked (see fuzz/oracle.ts)
  *   --memory-every K  weigh the memory a session keeps every K cases (default 1000; 0: never)
  *   --json FILE       also write the result as JSON
@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAMILIES } from './arbitraries.js';
 import type { Family } from './arbitraries.js';
-import { runCampaign } from './campaign.js';
+import { runCampaign, weighCase } from './campaign.js';
 import type { CampaignResult } from './campaign.js';
 import { caseFromJson, caseToJson, describeCase } from './case.js';
 import { PROPERTIES, PropertyViolation, checkCase } from './oracle.js';
@@ -105,18 +105,28 @@ function parseArgs(argv: readonly string[]): Args {
     }
   }
   if (args.path !== undefined && !args.seedGiven) throw new UsageError('--path replays a failure: give its --seed too');
+  // fast-check runs on from the path's case: one run is the case itself.
+  if (args.path !== undefined && !argv.includes('--runs')) args.runs = 1;
   return args;
 }
 
-function replayOne(file: string, skip: readonly PropertyName[]): number {
+function replayOne(file: string, args: Args): number {
   const c = caseFromJson(readFileSync(file, 'utf8'));
   console.log(`case: ${describeCase(c)}`);
   try {
-    checkCase(c, { skip });
+    checkCase(c, { skip: args.skip });
   } catch (error) {
     console.log(error instanceof PropertyViolation ? `FAIL ${error.message}` : `FAIL ${String(error)}`);
     if (!(error instanceof PropertyViolation) && error instanceof Error) console.log(error.stack);
     return 1;
+  }
+  if (args.memoryEvery > 0) {
+    const { kept, bound } = weighCase(c);
+    if (kept > bound) {
+      console.log(`FAIL bounded-memory: a session kept ${kept} bytes after ${c.input.length} bytes of input (bound ${bound})`);
+      return 1;
+    }
+    console.log(`memory: a session kept ${kept} bytes (bound ${bound})`);
   }
   console.log('ok: every property holds');
   return 0;
@@ -159,7 +169,7 @@ function main(argv: readonly string[]): number {
     }
     throw error;
   }
-  if (args.casePath !== undefined) return replayOne(args.casePath, args.skip);
+  if (args.casePath !== undefined) return replayOne(args.casePath, args);
   console.log(`fuzzing ${args.runs} cases, family ${args.family}, seed ${args.seed}${args.skip.length > 0 ? `, skipping ${args.skip.join(', ')}` : ''}`);
   const started = performance.now();
   const result = runCampaign({
