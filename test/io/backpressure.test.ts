@@ -115,8 +115,10 @@ describe('resources', () => {
     await within(new Promise((resolve) => stream.once('close', resolve)), 10_000, 'stream');
     await session.close();
     await up.server.close();
-    await new Promise((resolve) => setImmediate(resolve));
-    const left = process.getActiveResourcesInfo().filter((r) => (r === 'Timeout' || r === 'TCPSocketWrap' || r === 'TCPServerWrap') && !before.has(r));
-    expect(left).toEqual([]);
+    // libuv closes a handle a loop turn or two after close() reports it
+    // closed (two on Node 20.20): what is still there after a few turns was left behind.
+    const left = () => process.getActiveResourcesInfo().filter((r) => (r === 'Timeout' || r === 'TCPSocketWrap' || r === 'TCPServerWrap') && !before.has(r));
+    for (let turn = 0; turn < 5 && left().length > 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(left()).toEqual([]);
   });
 });
