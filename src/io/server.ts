@@ -108,10 +108,13 @@ export class SpdyServer extends EventEmitter {
    */
   close(callback?: (error?: Error) => void): Promise<void> {
     this.closing = true;
-    const done = new Promise<void>((resolve, reject) => {
+    const listenerClosed = new Promise<void>((resolve, reject) => {
       this.server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
     });
     for (const session of this.sessions) void session.close();
+    // Node reports the listener closed once its last socket is gone, which
+    // can be a tick before that socket's session has settled and emitted 'close'.
+    const done = listenerClosed.then(() => Promise.all(Array.from(this.sessions, (session) => session.close())).then(() => undefined));
     return done.then(
       () => callback?.(),
       (error: Error) => {
