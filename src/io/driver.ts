@@ -44,6 +44,8 @@ export interface DriverHooks {
    * fails the session with GOAWAY PROTOCOL_ERROR right after this call.
    */
   onProtocolViolation(reason: string): void;
+  /** Reading the socket paused (true) or resumed (false): the peer cannot make progress meanwhile. */
+  onReadingPaused?(paused: boolean): void;
 }
 
 export interface DriverOptions {
@@ -84,6 +86,8 @@ export class Driver {
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
   /** The frame (FrameWatch's index) stallTimer is timing; -1 for none. */
   private stallFrame = -1;
+  /** What onReadingPaused last said. */
+  private pausedReported = false;
 
   constructor(
     readonly socket: Duplex,
@@ -131,6 +135,7 @@ export class Driver {
     if (this.readHolds++ === 0 && !this.queueHold) {
       this.socket.pause();
       this.timeStalls();
+      this.reportPaused();
     }
   }
 
@@ -139,6 +144,7 @@ export class Driver {
     if (--this.readHolds === 0 && !this.queueHold && !this.closed) {
       this.socket.resume();
       this.timeStalls();
+      this.reportPaused();
     }
   }
 
@@ -182,6 +188,7 @@ export class Driver {
     if (this.waitingDrain && !this.queueHold && this.machine.getOutboundQueueSize() > this.options.maxQueuedWhileBlocked) {
       this.queueHold = true;
       this.socket.pause();
+      this.reportPaused();
     }
     this.timeStalls();
     this.flushSoon();
@@ -219,6 +226,18 @@ export class Driver {
     this.stallFrame = pending;
     this.stallTimer = setTimeout(this.onFrameStalled, this.options.frameTimeout);
     this.stallTimer.unref?.();
+  }
+
+  private reportPaused(): void {
+    const paused = this.readHolds > 0 || this.queueHold;
+    if (paused === this.pausedReported) return;
+    this.pausedReported = paused;
+    this.hooks.onReadingPaused?.(paused);
+  }
+
+  /** True while we do not read the socket (a reader is behind, or the peer does not read our replies). */
+  get readingPaused(): boolean {
+    return this.pausedReported;
   }
 
   private readonly onFrameStalled = (): void => {
@@ -267,6 +286,7 @@ export class Driver {
       if (this.readHolds === 0 && !this.closed) {
         this.socket.resume();
         this.timeStalls();
+        this.reportPaused();
       }
     }
     this.flush();

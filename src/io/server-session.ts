@@ -7,6 +7,7 @@
  */
 import type { Duplex } from 'node:stream';
 import {
+  CANCEL,
   CTRL_FLAG_FIN,
   CTRL_FLAG_UNIDIRECTIONAL,
   DATA_FLAG_FIN,
@@ -19,6 +20,8 @@ import type { SpdyProtocol } from './alpn.js';
 import { SpdyError } from './errors.js';
 import { fromNv, toNv } from './headers.js';
 import type { IncomingHeaders, OutgoingHeaders } from './headers.js';
+import { BodyDeadline } from './body-deadline.js';
+import type { Hold } from './body-deadline.js';
 import { SpdySession } from './session.js';
 import type { SessionOptions, SynStreamRecord } from './session.js';
 import type { StreamingBodyCoder } from '../workers/content-coding.js';
@@ -40,7 +43,25 @@ export interface ServerSessionOptions extends SessionOptions {
    * `engine` says otherwise (docs/node.md, "Content coding").
    */
   compression?: boolean | CompressionOptions;
+  /**
+   * A request whose body has not ended is reset (RST_STREAM CANCEL, the
+   * stream fails with ERR_SPDY_TIMEOUT) after this many ms without DATA
+   * from the client (0, the default here: never; createServer's default is
+   * 60 s). Time the client spends held back by us (our reader behind, our
+   * reading paused) is not counted.
+   */
+  streamIdleTimeout?: number;
+  /**
+   * With streamIdleTimeout: past its first period, a request body must
+   * average at least this many bytes per second, or it is reset as above
+   * (default 500, Apache's mod_reqtimeout MinRate; 0: no rate rule). Stops
+   * a body trickled a byte at a time.
+   */
+  minBodyRate?: number;
 }
+
+/** ServerSessionOptions' minBodyRate default. */
+export const DEFAULT_MIN_BODY_RATE = 500;
 
 export interface RespondOptions {
   /** The response has no body: SYN_REPLY carries FIN. */
@@ -179,12 +200,26 @@ export class ServerSession extends SpdySession {
     stream.headers = fromNv(frame.nv);
     this.registerStream(stream);
     if (frame.flags & CTRL_FLAG_FIN) stream.receiveEnd();
+    else this.timeBody(stream);
     if (this.listenerCount('stream') === 0) {
       // Nobody serves requests on this session: refuse rather than leave it hanging.
       stream.close(3 /* REFUSED_STREAM */);
       return;
     }
     this.emit('stream', stream, stream.headers, frame.flags);
+  }
+
+  /** Starts the clock on a request body (streamIdleTimeout, minBodyRate). */
+  private timeBody(stream: ServerStream): void {
+    const idleTimeout = this.serverOptions.streamIdleTimeout ?? 0;
+    if (idleTimeout <= 0) return;
+    const minRate = this.serverOptions.minBodyRate ?? DEFAULT_MIN_BODY_RATE;
+    const held: Hold[] = this.readingPaused ? ['connection'] : [];
+    stream.deadline = new BodyDeadline(
+      { idleTimeout, minRate },
+      (reason) => stream.close(CANCEL, new SpdyError('ERR_SPDY_TIMEOUT', `stream ${stream.id}: ${reason}`)),
+      held,
+    );
   }
 
   /** @internal */

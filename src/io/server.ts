@@ -38,6 +38,8 @@ export interface ServerOptions extends ServerSessionOptions {
   protocol?: SpdyProtocol;
   /** Idle timeout per connection in ms (default 120000; 0: none). */
   idleTimeout?: number;
+  /** ServerSessionOptions' streamIdleTimeout, on by default here: 60000 ms (0: none). */
+  streamIdleTimeout?: number;
   /**
    * TLS: where HTTP/1.1 clients go. A connection that negotiates
    * `http/1.1` by ALPN (offered after the SPDY protocols) or negotiates
@@ -47,6 +49,10 @@ export interface ServerOptions extends ServerSessionOptions {
    */
   http1Server?: net.Server;
 }
+
+/** createServer's defaults for the timeouts a ServerSession leaves off by default. */
+export const DEFAULT_SERVER_IDLE_TIMEOUT = 120_000;
+export const DEFAULT_STREAM_IDLE_TIMEOUT = 60_000;
 
 /** The ALPN id of HTTP/1.1, accepted after the SPDY protocols when an http1Server is given. */
 const HTTP1_PROTOCOL = 'http/1.1';
@@ -157,7 +163,11 @@ export class SpdyServer extends EventEmitter {
   }
 
   private startSession(socket: Duplex, version: number, protocol: SpdyProtocol, head?: Uint8Array): ServerSession {
-    const session = new ServerSession({ ...this.options, idleTimeout: this.options.idleTimeout ?? 120_000 });
+    const session = new ServerSession({
+      ...this.options,
+      idleTimeout: this.options.idleTimeout ?? DEFAULT_SERVER_IDLE_TIMEOUT,
+      streamIdleTimeout: this.options.streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT,
+    });
     this.sessions.add(session);
     session.on('stream', (stream: ServerStream, headers: IncomingHeaders) => this.onStream(stream, headers));
     session.on('error', (error: Error) => this.emitSessionError(error, session));

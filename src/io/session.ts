@@ -283,6 +283,9 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
         onClose: (error) => this.onTransportClosed(error),
         onTimeout: () => this.onIdle(),
         onProtocolViolation: (reason) => this.onProtocolViolation(reason),
+        onReadingPaused: (paused) => {
+          for (const stream of this.streams.values()) stream.deadline?.setHeld('connection', paused);
+        },
       },
       this.driverOptions(),
     );
@@ -318,6 +321,11 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
 
   protected flush(): void {
     this.driver?.flushSoon();
+  }
+
+  /** True while the connection is not read (a reader is behind, or the peer does not read our replies). */
+  protected get readingPaused(): boolean {
+    return this.driver?.readingPaused ?? false;
   }
 
   /** The pooled codec's answers are the session's explicit input; its failure ends the session. */

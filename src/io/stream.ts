@@ -17,6 +17,7 @@
 import { Duplex } from 'node:stream';
 import { CANCEL, ERR_DEFERRED, OK, READ_EOF } from '../core/index.js';
 import type { DataSource, ReadControl } from '../core/index.js';
+import type { BodyDeadline } from './body-deadline.js';
 import { SpdyError, streamResetError } from './errors.js';
 import type { IncomingHeaders } from './headers.js';
 
@@ -52,6 +53,8 @@ export class SpdyStream extends Duplex {
    * an error and the stream is destroyed with it.
    */
   peerCancelEnds = false;
+  /** @internal Times the peer's half while it is open (the server's request bodies), when set. */
+  deadline: BodyDeadline | null = null;
 
   /** Written chunks not yet handed to the session, each with its write callback. */
   private readonly pending: Array<{ bytes: Uint8Array; length: number; done: (error?: Error | null) => void }> = [];
@@ -110,6 +113,7 @@ export class SpdyStream extends Duplex {
 
   /** DATA arrived. `data` is a view of the socket's chunk, which Node never reuses: no copy. */
   receiveData(data: Uint8Array): void {
+    this.deadline?.data(data.length);
     this.deliver(data, data.length);
   }
 
@@ -129,6 +133,8 @@ export class SpdyStream extends Duplex {
       return;
     }
     this.unconsumed += received;
+    // Its window stays shut until the reader catches up: the peer is not to blame meanwhile.
+    this.deadline?.setHeld('reader', true);
     if (!this.owner.flowControlled && !this.holdingConnection) {
       this.holdingConnection = true;
       this.owner.holdReading();
@@ -139,6 +145,7 @@ export class SpdyStream extends Duplex {
   receiveEnd(): void {
     const first = !this.finReceived;
     this.finReceived = true;
+    this.deadline?.stop();
     if (!this.readableEnded && !this.destroyed) this.push(null);
     // 'end' waits for the reader to take everything; this says the peer is done now.
     if (first) this.emit('remoteEnd');
@@ -157,6 +164,7 @@ export class SpdyStream extends Duplex {
   sessionClosed(statusCode: number, error?: SpdyError): void {
     if (this.closedBySession) return;
     this.closedBySession = true;
+    this.deadline?.stop();
     this.rstCode = statusCode;
     this.releaseConnection();
     if (statusCode === OK && error === undefined) {
@@ -193,6 +201,7 @@ export class SpdyStream extends Duplex {
     if (this.unconsumed > 0) {
       const n = this.unconsumed;
       this.unconsumed = 0;
+      this.deadline?.setHeld('reader', false);
       this.owner.consume(this, n);
     }
   }
@@ -236,6 +245,7 @@ export class SpdyStream extends Duplex {
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.deadline?.stop();
     this.releaseConnection();
     // Node's autoDestroy comes once both sides have ended, which can be
     // before the session has sent our last frame: that closes the stream
