@@ -20,7 +20,7 @@ export type SpdyErrorCode =
   | 'ERR_SPDY_PROTOCOL'
   /** TLS negotiated no SPDY protocol. */
   | 'ERR_SPDY_NO_PROTOCOL'
-  /** A connect, reply or idle timeout expired. */
+  /** A connect, reply or idle timeout expired, or (server) a request body stalled or trickled. */
   | 'ERR_SPDY_TIMEOUT'
   /** The session refused a frame we submitted (the spdylay code is in `errorCode`). */
   | 'ERR_SPDY_NOT_SENT'
