@@ -10,9 +10,10 @@
  *
  * Only time spent waiting on the peer counts: while we hold it back (the
  * stream's reader is behind, so its window stays shut, or the connection's
- * reading is paused) the clock stops. One timer per stream, and none of it
- * touched per DATA frame: the timer goes off at the earliest moment a rule
- * could be broken and looks again then.
+ * reading is paused) the clock stops. One timer per stream, touched
+ * neither per DATA frame nor per pause: it goes off at the earliest moment
+ * a rule could be broken and looks again then (a pause only makes it look
+ * too early, and it is set again for what is left).
  */
 
 export interface BodyLimits {
@@ -77,13 +78,12 @@ export class BodyDeadline {
 
   private startSpell(): void {
     this.spellStart = performance.now();
-    this.arm();
+    if (this.timer === null) this.arm();
   }
 
   private endSpell(): void {
     this.waitedBefore = this.waited();
     this.spellStart = -1;
-    this.clearTimer();
   }
 
   /** The waited time at which a rule is broken, given what has arrived so far. */
@@ -95,7 +95,6 @@ export class BodyDeadline {
   }
 
   private arm(): void {
-    this.clearTimer();
     const left = this.deadline() - this.waited();
     this.timer = setTimeout(this.check, Math.max(1, Math.ceil(left)));
     this.timer.unref?.();
@@ -103,6 +102,7 @@ export class BodyDeadline {
 
   private readonly check = (): void => {
     this.timer = null;
+    // Held: the next spell of waiting sets it again.
     if (this.stopped || this.spellStart < 0) return;
     const waited = this.waited();
     if (waited < this.deadline()) {
