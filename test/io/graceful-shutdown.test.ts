@@ -65,13 +65,12 @@ afterEach(async () => {
  */
 async function closingServer(transport: { tls: boolean; protocol: SpdyProtocol }) {
   const urls: string[] = [];
-  let up: Listening | undefined;
   let serverClosed: Promise<void> | undefined;
   let gotSlow: (res: ServerResponse) => void = () => {};
   const slow = new Promise<ServerResponse>((resolve) => (gotSlow = resolve));
-  up = await listen(transport, (req, res) => {
+  const up: Listening = await listen(transport, (req, res) => {
     urls.push(req.url);
-    serverClosed ??= up!.server.close();
+    serverClosed ??= up.server.close();
     gotSlow(res);
   });
   server = up.server;

@@ -151,7 +151,6 @@ describe.each(TCP)('request bodies ($name)', (transport) => {
         stream.end(sha256(body));
       });
     });
-    void up;
     session = connect(up.url, up.connectOptions);
     const upload = session.request({ ':method': 'POST', ':path': '/' });
     const hash = createHash('sha256');
