@@ -304,7 +304,7 @@ export class ClientSession extends SpdySession {
     if (stream.destroyed) return;
     const pri = this.version === PROTO_SPDY2 ? Math.min(priority, 3) : priority;
     try {
-      this.machine!.submitRequest(pri, nv, endStream ? null : stream.source, stream);
+      this.machine!.submitRequest(pri, nv, endStream ? null : stream.source, stream.slot);
     } catch (error) {
       const exhausted = error instanceof SpdylayError && error.code === ERR_STREAM_ID_NOT_AVAILABLE;
       stream.sessionClosed(

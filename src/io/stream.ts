@@ -37,6 +37,17 @@ export interface StreamOwner {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * What the session machine keeps as the user data of a stream we open: a
+ * slot emptied when the stream closes. The machine's record of a closed
+ * stream can live on until V8's next full GC (in a replaced table of its
+ * stream Map; see stream-table.ts on why), and through the slot it keeps a
+ * few bytes alive instead of the stream with its headers and listeners.
+ */
+export interface StreamSlot {
+  stream: SpdyStream | null;
+}
+
 export class SpdyStream extends Duplex {
   /** The stream id, 0 until the SYN_STREAM is sent. */
   id = 0;
@@ -75,6 +86,13 @@ export class SpdyStream extends Duplex {
   private finReceived = false;
 
   private dataSource: DataSource | null = null;
+  private machineSlot: StreamSlot | null = null;
+
+  /** @internal The machine's user data for this stream (made when it is submitted). */
+  get slot(): StreamSlot {
+    this.machineSlot ??= { stream: this };
+    return this.machineSlot;
+  }
 
   /** The data source the session reads this stream's body from (made on first use: most GETs have none). */
   get source(): DataSource {
@@ -157,6 +175,7 @@ export class SpdyStream extends Duplex {
   sessionClosed(statusCode: number, error?: SpdyError): void {
     if (this.closedBySession) return;
     this.closedBySession = true;
+    if (this.machineSlot !== null) this.machineSlot.stream = null;
     this.rstCode = statusCode;
     this.releaseConnection();
     if (statusCode === OK && error === undefined) {
