@@ -36,6 +36,13 @@ export interface StreamOwner {
 }
 
 const EMPTY = new Uint8Array(0);
+const STREAM_HIGH_WATER_MARK = 64 * 1024;
+/** The Duplex options of a stream made with the defaults: one object for all of them. */
+const DEFAULT_DUPLEX_OPTIONS = Object.freeze({
+  allowHalfOpen: true,
+  readableHighWaterMark: STREAM_HIGH_WATER_MARK,
+  writableHighWaterMark: STREAM_HIGH_WATER_MARK,
+});
 
 /**
  * What the session machine keeps as the user data of a stream we open: a
@@ -102,13 +109,17 @@ export class SpdyStream extends Duplex {
 
   constructor(
     protected readonly owner: StreamOwner,
-    options: { readableHighWaterMark?: number; writableHighWaterMark?: number } = {},
+    options?: { readableHighWaterMark?: number; writableHighWaterMark?: number },
   ) {
-    super({
-      allowHalfOpen: true,
-      readableHighWaterMark: options.readableHighWaterMark ?? 64 * 1024,
-      writableHighWaterMark: options.writableHighWaterMark ?? 64 * 1024,
-    });
+    super(
+      options === undefined
+        ? DEFAULT_DUPLEX_OPTIONS
+        : {
+            allowHalfOpen: true,
+            readableHighWaterMark: options.readableHighWaterMark ?? STREAM_HIGH_WATER_MARK,
+            writableHighWaterMark: options.writableHighWaterMark ?? STREAM_HIGH_WATER_MARK,
+          },
+    );
   }
 
   /** Ends the writable side with the headers: no DATA will follow (the FIN rides on the header frame). */
