@@ -4,16 +4,16 @@
  * replaced only when it grows.
  *
  * Not a Map, because of how V8 keeps one: each Map.delete leaves a hole
- * in the Map's table, and after a few hundred deletions V8 copies the live
- * entries into a new table. Once the Map has reached the old generation
+ * in the Map's table, and once holes and entries fill it V8 copies the
+ * live entries into a new table. Once the Map has reached the old generation
  * (any full GC puts it there), the new table is allocated there too, and
  * the replaced one keeps its entries (and a link to its successor) until
  * the next full GC. A session's streams come and go all the time, so every
  * replaced table pinned the streams open at that moment, each with its
  * headers and listeners: the young-generation GC copied them and then
- * promoted them, and S1's client spent three times as long in it
- * (BENCHMARKS.md, "Where the time goes"). Here a stream is forgotten
- * when it is deleted, and a table replaced by growth is emptied.
+ * promoted them, and took 1.2-1.6 s of an S1 run in the client instead of
+ * 0.2-0.4 s (BENCHMARKS.md, "Where the time goes"). Here a stream is
+ * forgotten when it is deleted, and a table replaced by growth is emptied.
  */
 
 const MIN_CAPACITY = 16;
