@@ -19,7 +19,7 @@ import type { DecompressionOptions, ResolvedCoding } from './content-coding.js';
 import { checkedProtocols, versionOfNegotiated, versionOfProtocol } from './alpn.js';
 import type { SpdyProtocol } from './alpn.js';
 import { SpdyError } from './errors.js';
-import { fromNv, parseStatus, toNv } from './headers.js';
+import { fromNv, parseStatus, toNv, valueOf } from './headers.js';
 import type { IncomingHeaders, OutgoingHeaders } from './headers.js';
 import { SpdySession } from './session.js';
 import type { SessionOptions, SynStreamRecord } from './session.js';
@@ -80,6 +80,7 @@ export interface RequestOptions {
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
+const NO_OPTIONS: RequestOptions = Object.freeze({});
 
 /** A request: write the body to it, read the response from it. */
 export class ClientStream extends SpdyStream {
@@ -92,8 +93,8 @@ export class ClientStream extends SpdyStream {
   private replyTimer: ReturnType<typeof setTimeout> | null = null;
   /** Decodes the response body when it is coded and decoding was asked for. */
   private decoder: StreamingBodyCoder | null = null;
-  /** A pooled decoder's chunks, decoded in order. */
-  private decoding: Promise<void> = Promise.resolve();
+  /** A pooled decoder's chunks, decoded in order (null until the first). */
+  private decoding: Promise<void> | null = null;
   private decoderFinished = false;
 
   constructor(
@@ -165,7 +166,7 @@ export class ClientStream extends SpdyStream {
     }
     // In the pool: chunks are decoded in order, and their bytes stay
     // unacknowledged until delivered, so the peer's window holds it back.
-    this.decoding = this.decoding.then(
+    this.decoding = (this.decoding ?? Promise.resolve()).then(
       () => (this.destroyed ? undefined : Promise.resolve(decoder.push(data, final)).then(deliver, (error: unknown) => this.decodingFailed(error, received))),
     );
   }
@@ -233,7 +234,7 @@ export class ClientSession extends SpdySession {
    * when the session can no longer open streams (closing, GOAWAY received,
    * stream ids exhausted) and ERR_SPDY_INVALID_ARGUMENT for bad headers.
    */
-  request(headers: OutgoingHeaders = {}, options: RequestOptions = {}): ClientStream {
+  request(headers: OutgoingHeaders = {}, options: RequestOptions = NO_OPTIONS): ClientStream {
     if (this.closing || this.destroyed) {
       throw new SpdyError('ERR_SPDY_SESSION_CLOSED', this.goaway !== null ? 'the peer sent GOAWAY: open a new session' : 'the session is closed');
     }
@@ -247,8 +248,8 @@ export class ClientSession extends SpdySession {
       throw new SpdyError('ERR_SPDY_INVALID_ARGUMENT', (error as Error).message, { cause: error });
     }
     let nv = options.http === false ? toNv(headers) : this.requestNv(headers);
-    if (decompression !== null && !nv.some(([n]) => n === 'accept-encoding')) nv = [...nv, ['accept-encoding', 'gzip, deflate']];
-    const method = nv.find(([n]) => n === ':method')?.[1];
+    if (decompression !== null && valueOf(nv, 'accept-encoding') === undefined) nv = [...nv, ['accept-encoding', 'gzip, deflate']];
+    const method = valueOf(nv, ':method');
     const endStream = options.endStream ?? (options.body === undefined && method !== undefined && NO_BODY_METHODS.has(method));
     const priority = options.priority ?? 3;
     if (!Number.isInteger(priority) || priority < 0 || priority > 7) {
@@ -264,12 +265,11 @@ export class ClientSession extends SpdySession {
       stream.once('close', () => signal.removeEventListener('abort', onAbort));
     }
     if (options.timeout !== undefined && options.timeout > 0) stream.armReplyTimeout(options.timeout);
-    const submit = () => this.submit(stream, nv, priority, endStream);
     if (this.machine === null) {
       this.queued.push(stream);
-      this.queuedSubmits.set(stream, submit);
+      this.queuedSubmits.set(stream, () => this.submit(stream, nv, priority, endStream));
     } else {
-      submit();
+      this.submit(stream, nv, priority, endStream);
     }
     return stream;
   }
@@ -304,7 +304,7 @@ export class ClientSession extends SpdySession {
     if (stream.destroyed) return;
     const pri = this.version === PROTO_SPDY2 ? Math.min(priority, 3) : priority;
     try {
-      this.machine!.submitRequest(pri, nv, endStream ? null : stream.source, stream);
+      this.machine!.submitRequest(pri, nv, endStream ? null : stream.source, stream.slot);
     } catch (error) {
       const exhausted = error instanceof SpdylayError && error.code === ERR_STREAM_ID_NOT_AVAILABLE;
       stream.sessionClosed(

@@ -35,7 +35,7 @@ export class ServerRequest extends Readable {
     this.url = firstValue(headers, ':path') ?? '';
     this.scheme = firstValue(headers, ':scheme') ?? '';
     this.authority = firstValue(headers, ':host') ?? '';
-    this.httpVersion = (firstValue(headers, ':version') ?? 'HTTP/1.1').replace(/^HTTP\//, '');
+    this.httpVersion = versionNumber(firstValue(headers, ':version') ?? 'HTTP/1.1');
     stream.on('data', (chunk: Buffer) => {
       if (!this.push(chunk)) stream.pause();
     });
@@ -44,7 +44,7 @@ export class ServerRequest extends Readable {
     // lost connection) are not forwarded: an unhandled 'error' on req or
     // res would crash a server because a client went away. The request
     // says 'aborted' and closes instead.
-    stream.on('error', () => {});
+    stream.on('error', ignore);
     stream.on('close', () => {
       if (this.readableEnded) return;
       this.emit('aborted');
@@ -62,7 +62,8 @@ export class ServerResponse extends Writable {
   statusMessage = '';
   /** Add a `date` header when none is set (as Node's servers do). */
   sendDate = true;
-  private readonly headerMap = new Map<string, { name: string; value: string | string[] }>();
+  /** Headers set, by lower-case name. */
+  private readonly headerMap = new Map<string, string | string[]>();
   private sent = false;
 
   constructor(readonly stream: ServerStream, readonly req: ServerRequest) {
@@ -82,12 +83,12 @@ export class ServerResponse extends Writable {
     // Connection-specific headers mean nothing in SPDY; Node's http2
     // compatibility layer drops them too, so HTTP/1 handlers keep working.
     if (CONNECTION_HEADERS.has(lower)) return this;
-    this.headerMap.set(lower, { name: lower, value: Array.isArray(value) ? value.map(String) : String(value) });
+    this.headerMap.set(lower, Array.isArray(value) ? value.map(String) : String(value));
     return this;
   }
 
   getHeader(name: string): string | string[] | undefined {
-    return this.headerMap.get(name.toLowerCase())?.value;
+    return this.headerMap.get(name.toLowerCase());
   }
 
   hasHeader(name: string): boolean {
@@ -101,7 +102,7 @@ export class ServerResponse extends Writable {
 
   getHeaders(): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = {};
-    for (const { name, value } of this.headerMap.values()) out[name] = value;
+    for (const [name, value] of this.headerMap) out[name] = value;
     return out;
   }
 
@@ -111,9 +112,12 @@ export class ServerResponse extends Writable {
     let extra = headers;
     if (typeof reasonOrHeaders === 'string') this.statusMessage = reasonOrHeaders;
     else extra = reasonOrHeaders;
-    if (extra !== undefined) {
-      const pairs = Array.isArray(extra) ? extra : Object.entries(extra);
-      for (const [name, value] of pairs as Array<[string, string | number | string[] | undefined]>) {
+    if (Array.isArray(extra)) {
+      for (const [name, value] of extra as Array<[string, string]>) if (value !== undefined) this.setHeader(name, value);
+    } else if (extra !== undefined) {
+      const record = extra as Record<string, string | number | string[] | undefined>;
+      for (const name of Object.keys(record)) {
+        const value = record[name];
         if (value !== undefined) this.setHeader(name, value);
       }
     }
@@ -165,7 +169,7 @@ export class ServerResponse extends Writable {
     this.sent = true;
     const status = this.statusMessage === '' ? statusValue(this.statusCode) : `${this.statusCode} ${this.statusMessage}`;
     const nv: NameValue[] = [[':status', status], [':version', 'HTTP/1.1']];
-    for (const { name, value } of this.headerMap.values()) {
+    for (const [name, value] of this.headerMap) {
       if (name === ':version') nv[1] = [name, value as string];
       else if (Array.isArray(value)) for (const v of value) nv.push([name, v]);
       else nv.push([name, value as string]);
@@ -173,6 +177,15 @@ export class ServerResponse extends Writable {
     if (this.sendDate && !this.headerMap.has('date')) nv.push(['date', currentHttpDate()]);
     this.stream.respondWith(nv, endStream);
   }
+}
+
+/** A stream's errors are reported as 'aborted' and 'close' (see ServerRequest). */
+function ignore(): void {}
+
+/** `:version` without its "HTTP/" prefix: "1.1" for "HTTP/1.1". */
+function versionNumber(version: string): string {
+  if (version === 'HTTP/1.1') return '1.1';
+  return version.startsWith('HTTP/') ? version.slice(5) : version;
 }
 
 /**

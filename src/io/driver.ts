@@ -1,6 +1,7 @@
 /**
  * The loop between a socket and a SessionMachine: bytes read go into
- * memRecv, memSendv's views go out with cork/writev, and the session's end
+ * memRecv, memSendv's frames go out corked as one writev (small ones
+ * joined, bulk payloads as the views they are), and the session's end
  * ends the socket. One loop per connection, owning no protocol state.
  *
  * Backpressure:
@@ -25,7 +26,7 @@
  * internals), so any Duplex works: net and TLS sockets, a socket handed
  * over by an HTTP 'upgrade', an in-memory pair.
  */
-import type { Duplex } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { GOAWAY_PROTOCOL_ERROR } from '../core/index.js';
 import type { SessionMachine } from '../core/index.js';
 import { describeForeignBytes } from './foreign-bytes.js';
@@ -264,13 +265,7 @@ export class Driver {
         return;
       }
       if (chunks === null) break;
-      if (chunks.length === 1) {
-        socket.write(chunks[0]);
-      } else {
-        socket.cork();
-        for (const chunk of chunks) socket.write(chunk);
-        socket.uncork();
-      }
+      writeChunks(socket, chunks);
     }
     if (socket.writableNeedDrain && !this.waitingDrain) {
       this.waitingDrain = true;
@@ -351,6 +346,60 @@ export class Driver {
       if (this.error === null) this.error = asError(error);
     }
   }
+}
+
+/**
+ * Neighbouring chunks are copied into one buffer of at most this many
+ * bytes rather than written one by one: every socket write costs a
+ * Writable entry, a Buffer made of the Uint8Array and an iovec, more than
+ * copying the few KiB. Below 4 KiB, Buffer.allocUnsafe slices Node's
+ * shared pool, so the copies cost no allocation of their own. Larger chunks
+ * (bulk DATA payloads) go out as the views they are.
+ */
+export const JOIN_LIMIT = 4095;
+
+/**
+ * Writes one memSendv pass in order, corked so that it is one writev:
+ * runs of frame heads, control frames and small payloads joined up to
+ * JOIN_LIMIT, larger chunks uncopied.
+ */
+export function writeChunks(socket: Writable, chunks: Uint8Array[]): void {
+  const n = chunks.length;
+  if (n === 1) {
+    socket.write(chunks[0]!);
+    return;
+  }
+  socket.cork();
+  let runStart = 0;
+  let runBytes = 0;
+  for (let i = 0; i < n; i++) {
+    const length = chunks[i]!.length;
+    if (runBytes + length > JOIN_LIMIT && i > runStart) {
+      socket.write(joined(chunks, runStart, i, runBytes));
+      runStart = i;
+      runBytes = 0;
+    }
+    if (length > JOIN_LIMIT) {
+      socket.write(chunks[i]!);
+      runStart = i + 1;
+      continue;
+    }
+    runBytes += length;
+  }
+  if (n > runStart) socket.write(joined(chunks, runStart, n, runBytes));
+  socket.uncork();
+}
+
+/** chunks[from..to) as one buffer of `bytes` bytes (the chunk itself when the run is one). */
+function joined(chunks: Uint8Array[], from: number, to: number, bytes: number): Uint8Array {
+  if (to - from === 1) return chunks[from]!;
+  const out = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (let i = from; i < to; i++) {
+    out.set(chunks[i]!, at);
+    at += chunks[i]!.length;
+  }
+  return out;
 }
 
 function asError(value: unknown): Error {

@@ -253,7 +253,7 @@ export class ServerSession extends SpdySession {
     pushed.headers = fromNv(nv);
     if (options.endStream) pushed.endWithHeaders();
     const flags = CTRL_FLAG_UNIDIRECTIONAL | (options.endStream ? CTRL_FLAG_FIN : 0);
-    this.machine.submitSynStream(flags, options.priority ?? 3, nv, parent.id, pushed);
+    this.machine.submitSynStream(flags, options.priority ?? 3, nv, parent.id, pushed.slot);
     this.flush();
     return pushed;
   }

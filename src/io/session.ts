@@ -40,7 +40,8 @@ import type { DriverOptions } from './driver.js';
 import { SpdyError, goawayError } from './errors.js';
 import { fromNv } from './headers.js';
 import type { SpdyProtocol } from './alpn.js';
-import type { SpdyStream, StreamOwner } from './stream.js';
+import type { SpdyStream, StreamOwner, StreamSlot } from './stream.js';
+import { StreamTable } from './stream-table.js';
 import { PooledHeaderCodec } from '../workers/pooled-codec.js';
 import type { ZlibPool } from '../workers/zlib-pool.js';
 
@@ -136,7 +137,7 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
   /** This session's header codec when it runs in the zlib pool. */
   private pooledCodec: PooledHeaderCodec | null = null;
   protected driver: Driver | null = null;
-  protected readonly streams = new Map<number, SpdyStream>();
+  protected readonly streams = new StreamTable<SpdyStream>();
   /** The peer's GOAWAY, once received. */
   protected goaway: { statusCode: number; lastGoodStreamId: number } | null = null;
   private transportLost = false;
@@ -383,7 +384,7 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
         this.onControlSent(event.frame);
         return;
       case 'ctrl-not-send':
-        if (event.frame.type === SYN_STREAM) this.synStreamNotSent(event.streamUserData as SpdyStream | undefined, event.errorCode);
+        if (event.frame.type === SYN_STREAM) this.synStreamNotSent(event.streamUserData as StreamSlot | null | undefined, event.errorCode);
         return;
       case 'stream-close':
         this.onStreamClose(event.streamId, event.statusCode);
@@ -459,14 +460,15 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
   }
 
   private bindStreamId(streamId: number): void {
-    const stream = this.machine!.getStreamUserData(streamId) as SpdyStream | null;
-    if (stream === null) return;
+    const stream = (this.machine!.getStreamUserData(streamId) as StreamSlot | null)?.stream;
+    if (stream === null || stream === undefined) return;
     stream.id = streamId;
     this.streams.set(streamId, stream);
     stream.emit('ready', streamId);
   }
 
-  private synStreamNotSent(stream: SpdyStream | undefined, errorCode: number): void {
+  private synStreamNotSent(slot: StreamSlot | null | undefined, errorCode: number): void {
+    const stream = slot?.stream;
     if (stream === undefined || stream === null) return;
     this.cancelWhenSent.delete(stream);
     const error = this.transportLost

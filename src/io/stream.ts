@@ -37,6 +37,24 @@ export interface StreamOwner {
 }
 
 const EMPTY = new Uint8Array(0);
+const STREAM_HIGH_WATER_MARK = 64 * 1024;
+/** The Duplex options of a stream made with the defaults: one object for all of them. */
+const DEFAULT_DUPLEX_OPTIONS = Object.freeze({
+  allowHalfOpen: true,
+  readableHighWaterMark: STREAM_HIGH_WATER_MARK,
+  writableHighWaterMark: STREAM_HIGH_WATER_MARK,
+});
+
+/**
+ * What the session machine keeps as the user data of a stream we open: a
+ * slot emptied when the stream closes. The machine's record of a closed
+ * stream can live on until V8's next full GC (in a replaced table of its
+ * stream Map; see stream-table.ts on why), and through the slot it keeps a
+ * few bytes alive instead of the stream with its headers and listeners.
+ */
+export interface StreamSlot {
+  stream: SpdyStream | null;
+}
 
 export class SpdyStream extends Duplex {
   /** The stream id, 0 until the SYN_STREAM is sent. */
@@ -78,6 +96,13 @@ export class SpdyStream extends Duplex {
   private finReceived = false;
 
   private dataSource: DataSource | null = null;
+  private machineSlot: StreamSlot | null = null;
+
+  /** @internal The machine's user data for this stream (made when it is submitted). */
+  get slot(): StreamSlot {
+    this.machineSlot ??= { stream: this };
+    return this.machineSlot;
+  }
 
   /** The data source the session reads this stream's body from (made on first use: most GETs have none). */
   get source(): DataSource {
@@ -87,13 +112,17 @@ export class SpdyStream extends Duplex {
 
   constructor(
     protected readonly owner: StreamOwner,
-    options: { readableHighWaterMark?: number; writableHighWaterMark?: number } = {},
+    options?: { readableHighWaterMark?: number; writableHighWaterMark?: number },
   ) {
-    super({
-      allowHalfOpen: true,
-      readableHighWaterMark: options.readableHighWaterMark ?? 64 * 1024,
-      writableHighWaterMark: options.writableHighWaterMark ?? 64 * 1024,
-    });
+    super(
+      options === undefined
+        ? DEFAULT_DUPLEX_OPTIONS
+        : {
+            allowHalfOpen: true,
+            readableHighWaterMark: options.readableHighWaterMark ?? STREAM_HIGH_WATER_MARK,
+            writableHighWaterMark: options.writableHighWaterMark ?? STREAM_HIGH_WATER_MARK,
+          },
+    );
   }
 
   /** Ends the writable side with the headers: no DATA will follow (the FIN rides on the header frame). */
@@ -165,6 +194,7 @@ export class SpdyStream extends Duplex {
     if (this.closedBySession) return;
     this.closedBySession = true;
     this.deadline?.stop();
+    if (this.machineSlot !== null) this.machineSlot.stream = null;
     this.rstCode = statusCode;
     this.releaseConnection();
     if (statusCode === OK && error === undefined) {

@@ -33,6 +33,14 @@ describe('toNv and fromNv', () => {
     expect(() => toNv({ x: {} as unknown as string })).toThrow(/object value/);
   });
 
+  it('gives received headers no prototype: a "__proto__" or "constructor" header is an ordinary own header', () => {
+    const headers = fromNv([['__proto__', 'x'], ['constructor', 'y'], ['a', '1']]);
+    expect(Object.getPrototypeOf(headers)).toBeNull();
+    expect(Object.keys(headers)).toEqual(['__proto__', 'constructor', 'a']);
+    expect(headers['__proto__']).toBe('x');
+    expect(headers['toString']).toBeUndefined();
+  });
+
   it('gathers repeated names into arrays, in order', () => {
     const headers = fromNv([['a', '1'], ['b', '2'], ['a', '3'], ['a', '4']]);
     expect(headers).toEqual({ a: ['1', '3', '4'], b: '2' });
