@@ -119,7 +119,12 @@ export class Session {
     }
   }
 
-  /** Processes received bytes; returns how many were consumed (always all of them). */
+  /**
+   * Processes received bytes; returns how many were consumed, always all of
+   * them. Once the session has failed (a GOAWAY of ours with a status other
+   * than OK), lost its transport, or wants neither to read nor to write, the
+   * bytes are dropped unread (no callback, no change) and still counted.
+   */
   memRecv(data: Uint8Array): number {
     return this.machine.memRecv(data);
   }

@@ -1,8 +1,8 @@
 /**
  * The session's state, shared by both directions: the open streams and
- * their table, the outbound queue, events out, and the owners of the rest —
- * ids (ids.ts), GOAWAY (goaway.ts), SETTINGS (settings.ts) and windows
- * (window.ts). receive.ts and send.ts implement the two directions through
+ * their table, the outbound queue, events out, whether input is still
+ * read, and the owners of the rest — ids (ids.ts), GOAWAY (goaway.ts),
+ * SETTINGS (settings.ts) and windows (window.ts). receive.ts and send.ts implement the two directions through
  * its named operations; machine.ts is the public surface. Nothing outside
  * writes its fields.
  */
@@ -11,6 +11,7 @@ import {
   CLIENT,
   ERR_EOF,
   GOAWAY,
+  GOAWAY_OK,
   OK,
   PING,
   RST_STREAM,
@@ -51,6 +52,10 @@ export class SessionState {
 
   /** The transport is gone (connectionLost): nothing more is read or written. */
   private lost = false;
+  /** Input has ended for good: every byte received from now on is dropped unread. */
+  private inputOver = false;
+  /** Told once, when input ends (the machine stops its frame decoder). */
+  private inputEndListener: (() => void) | null = null;
   /** The first exception a callback threw during the current call, rethrown at its end. */
   private pendingError: { error: unknown } | null = null;
 
@@ -234,9 +239,16 @@ export class SessionState {
     this.addControl({ type: PING, version: this.facts.wireVersion, flags: 0, length: 0, uniqueId });
   }
 
-  /** Queues our GOAWAY, naming the last stream the peer opened. */
+  /**
+   * Queues our GOAWAY, naming the last stream the peer opened. One with a
+   * status other than OK ends the session, whoever asked for it: from now on
+   * nothing the peer sends is read (as nghttp2 after a terminating GOAWAY),
+   * and once it is written the session wants neither read nor write. A
+   * GOAWAY with status OK lets the streams in flight finish.
+   */
   addGoaway(statusCode: number): void {
     this.goaway.markQueued();
+    if (statusCode !== GOAWAY_OK) this.fail();
     this.addControl({
       type: GOAWAY,
       version: this.facts.wireVersion,
@@ -321,8 +333,36 @@ export class SessionState {
    * last stream the peer opened, as submitGoaway does.
    */
   failSession(statusCode: number): void {
-    this.goaway.markFailing();
+    this.fail();
     this.addGoaway(statusCode);
+  }
+
+  /** The session has failed (spdylay's FAIL_ON_SEND): nothing more is read. */
+  private fail(): void {
+    this.goaway.markFailing();
+    this.endInput();
+  }
+
+  /**
+   * Input ends for good: the session has failed, its transport is gone, or
+   * it wanted neither to read nor to write when more arrived. Everything
+   * received from now on is dropped unread, firing nothing and changing
+   * nothing (nghttp2's IGN_ALL after a terminating GOAWAY).
+   */
+  endInput(): void {
+    if (this.inputOver) return;
+    this.inputOver = true;
+    this.inputEndListener?.();
+  }
+
+  /** True once input has ended: see endInput(). */
+  get inputEnded(): boolean {
+    return this.inputOver;
+  }
+
+  /** Called once when input ends (the machine stops its frame decoder there, mid-buffer). */
+  onInputEnd(listener: () => void): void {
+    this.inputEndListener = listener;
   }
 
   /** The transport is gone (connectionLost): nothing more is read or written. */
@@ -343,6 +383,7 @@ export class SessionState {
   connectionLost(): void {
     if (this.lost) return;
     this.lost = true;
+    this.endInput();
     for (const item of this.queue.drain()) {
       if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) {
         this.ids.synStreamDequeued();

@@ -150,8 +150,6 @@ export class FlowControl {
   private sessionDroppedUnacked = 0;
   /** With autoWindowUpdate off: bytes the application consumed, not yet acknowledged. */
   private sessionConsumedUnacked = 0;
-  /** Set once the peer overran the session receive window: the session is failing. */
-  private overrun = false;
   /**
    * The largest INITIAL_WINDOW_SIZE we ever advertised. A peer may send
    * under an older, larger window until our SETTINGS reaches it, so a new
@@ -176,11 +174,6 @@ export class FlowControl {
   /** The windows a new stream starts with. */
   openStream(): StreamWindow {
     return new StreamWindow(this.session.settings.remote(SETTINGS_INITIAL_WINDOW_SIZE), this.streamRecvCeiling);
-  }
-
-  /** True once the peer overran the session window: every later DATA frame is dropped unanswered. */
-  get sessionOverrun(): boolean {
-    return this.overrun;
   }
 
   // ---- sending ----
@@ -266,10 +259,7 @@ export class FlowControl {
   recvData(stream: Stream | undefined, length: number): FlowVerdict | null {
     if (this.facts.sessionFlowControl) {
       this.sessionRecv -= length;
-      if (this.sessionRecv < -this.overrunTolerance) {
-        this.overrun = true;
-        return SESSION_OVERRUN;
-      }
+      if (this.sessionRecv < -this.overrunTolerance) return SESSION_OVERRUN;
     }
     if (stream === undefined || !this.facts.streamFlowControl || stream.window.charge(length)) return null;
     return { scope: 'stream', streamId: stream.id, status: FLOW_CONTROL_ERROR };
@@ -288,11 +278,11 @@ export class FlowControl {
    * never given them (a stream reset meanwhile, a refused frame), so
    * without this they would close the session window for good; spdylay's
    * NO_AUTO_WINDOW_UPDATE2 does the same (test: "with autoWindowUpdate off,
-   * dropped DATA is acknowledged at session level"). After a session overrun
-   * nothing is counted: the GOAWAY is the answer.
+   * dropped DATA is acknowledged at session level"). A session overrun
+   * fails the session, which reads nothing more: its GOAWAY is the answer.
    */
   dataReceived(stream: Stream | undefined, length: number, fin: boolean): void {
-    if (this.facts.sessionFlowControl && !this.overrun) this.sessionReceived(length, stream === undefined);
+    if (this.facts.sessionFlowControl) this.sessionReceived(length, stream === undefined);
     if (stream === undefined || fin || !this.facts.streamFlowControl) return;
     const delta = stream.window.received(length, this.streamThreshold, this.automatic);
     if (delta !== null) this.session.addWindowUpdate(stream.id, delta);
