@@ -92,7 +92,9 @@ export class Session {
   /**
    * With `data`, processes it (as memRecv). Without, reads through recvCb in
    * 16384-byte requests until it would block (returns empty, null or
-   * undefined). An EOFError thrown by recvCb comes out of recv().
+   * undefined) or the session stops wanting to read (wantRead(): it failed,
+   * or the replies it owes the peer wait for send()). An EOFError thrown by
+   * recvCb comes out of recv().
    */
   recv(data?: Uint8Array | null): void {
     if (data !== undefined && data !== null) {
@@ -101,7 +103,7 @@ export class Session {
     }
     const recvCb = this.callbacks.recvCb;
     if (recvCb === undefined) throw new CallbackFailureError('recv() without data needs a recvCb');
-    for (;;) {
+    while (this.machine.wantRead()) {
       let chunk: Uint8Array | null | undefined;
       try {
         chunk = recvCb(this, RECV_CHUNK_SIZE);

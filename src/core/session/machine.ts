@@ -89,7 +89,7 @@ export class SessionMachine {
     const codec =
       c.headerCodec ??
       createHeaderCodec({ version, side, encoding: c.headerEncoding, maxInflatedSize: c.maxHeaderBlockSize });
-    const state = new SessionState(side, facts, sink, c.autoWindowUpdate, c.sessionWindowOverrunTolerance);
+    const state = new SessionState(side, facts, sink, c);
     this.state = state;
     const isOver = () => this.isOver();
     if (isDeferring(codec)) {
@@ -317,11 +317,12 @@ export class SessionMachine {
   /**
    * spdylay's want_read: false after GOAWAY with no stream left. Also false
    * once the session has failed (from when its GOAWAY is queued, since
-   * nothing more is read from then on).
+   * nothing more is read from then on) and while the replies it owes the
+   * peer are at config.maxQueuedReplies (until memSend takes some).
    */
   wantRead(): boolean {
     const state = this.state;
-    if (state.isTerminated || state.inputEnded) return false;
+    if (state.isTerminated || state.inputEnded || state.replies.full) return false;
     // Waiting for a deferring codec, the session cannot tell yet: it reads on.
     if (this.wait !== null && this.wait.holding) return true;
     return !state.goaway.any || state.streams.size > 0;

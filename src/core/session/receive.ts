@@ -27,6 +27,7 @@ import {
   ERR_INVALID_HEADER_BLOCK,
   FRAME_TOO_LARGE,
   GOAWAY,
+  GOAWAY_INTERNAL_ERROR,
   GOAWAY_PROTOCOL_ERROR,
   HEADERS,
   INVALID_STREAM,
@@ -90,12 +91,25 @@ export class Receiver implements FrameSink {
     private readonly isOver: () => boolean,
   ) {}
 
-  /** Whether the frame now arriving is read: not once input has ended, nor when the session is over, which ends its input. */
+  /**
+   * Whether the frame now arriving is read. Not once input has ended, nor
+   * when the session is over, which ends its input. Nor when the replies
+   * we owe the peer are at their bound (reply-backlog.ts): wantRead() said
+   * to stop, and a peer that keeps sending regardless is flooding us. That
+   * fails the session with INTERNAL_ERROR, as nghttp2 ends a rapid-reset
+   * flood: it broke no rule of the protocol (PROTOCOL_ERROR would say it
+   * had), it only made us spend too much, and SPDY has no ENHANCE_YOUR_CALM,
+   * the code HTTP/2 servers answer floods with.
+   */
   private admitFrame(): boolean {
     const session = this.session;
     if (session.inputEnded) return false;
     if (this.isOver()) {
       session.endInput();
+      return false;
+    }
+    if (session.replies.full) {
+      session.failSession(GOAWAY_INTERNAL_ERROR);
       return false;
     }
     return true;
@@ -226,7 +240,7 @@ export class Receiver implements FrameSink {
       session.failSession(verdict.status);
     } else {
       this.flowRejected = true;
-      session.addRstStream(verdict.streamId, verdict.status);
+      session.replyRstStream(verdict.streamId, verdict.status);
     }
   }
 
@@ -283,7 +297,7 @@ export class Receiver implements FrameSink {
       }
       if (session.goaway.ours) return;
     }
-    session.addRstStream(streamId, status);
+    session.replyRstStream(streamId, status);
   }
 
   /** The peer's half of `stream` is done (FIN on a frame accepted): the request is complete on its streams. */
@@ -305,7 +319,7 @@ export class Receiver implements FrameSink {
 
   /** Queues RST_STREAM and reports the frame as invalid (spdylay's handle_invalid_stream). */
   private handleInvalidStream(frame: ControlFrameRecord, streamId: number, statusCode: number): void {
-    this.session.addRstStream(streamId, statusCode);
+    this.session.replyRstStream(streamId, statusCode);
     this.session.emit({ type: 'invalid-ctrl-recv', frame, statusCode });
   }
 
@@ -422,7 +436,7 @@ export class Receiver implements FrameSink {
       session.emit({ type: 'ctrl-recv', frame });
     } else if (session.ids.isPeerPingId(id)) {
       // The peer's PING: echo it.
-      session.addPing(id);
+      session.replyPing(id);
       session.emit({ type: 'ctrl-recv', frame });
     }
   }

@@ -2,7 +2,8 @@
  * The session's state, shared by both directions: the open streams and
  * their table, the outbound queue, events out, whether input is still
  * read, and the owners of the rest — ids (ids.ts), GOAWAY (goaway.ts),
- * SETTINGS (settings.ts) and windows (window.ts). receive.ts and send.ts implement the two directions through
+ * SETTINGS (settings.ts), windows (window.ts) and the replies owed
+ * (reply-backlog.ts). receive.ts and send.ts implement the two directions through
  * its named operations; machine.ts is the public surface. Nothing outside
  * writes its fields.
  */
@@ -23,11 +24,13 @@ import {
 } from '../constants.js';
 import type { ControlFrameRecord } from '../frame/types.js';
 import type { VersionFacts } from '../version.js';
+import type { ResolvedConfig } from './config.js';
 import type { SessionEvent, SessionEventSink } from './events.js';
 import { GoawayState } from './goaway.js';
 import { SessionIds } from './ids.js';
 import { ITEM_CTRL, ITEM_DATA, OutboundQueue, PRI_PING, PRI_SETTINGS } from './outbound.js';
 import type { DataSource, OutboundCtrlItem, OutboundItem } from './outbound.js';
+import { ReplyBacklog } from './reply-backlog.js';
 import { Settings } from './settings.js';
 import { Stream } from './stream.js';
 import { ACCEPT, CLOSED, Input, NONE, streamTable, transition } from './stream-table.js';
@@ -40,6 +43,8 @@ export class SessionState {
   readonly settings = new Settings();
   /** Every send and receive window, and the WINDOW_UPDATE policy. */
   readonly flow: FlowControl;
+  /** The replies owed to the peer that wait in the queue, and their bound. */
+  readonly replies: ReplyBacklog;
 
   private readonly openStreams = new Map<number, Stream>();
   private outgoingStreams = 0;
@@ -63,12 +68,12 @@ export class SessionState {
     side: typeof CLIENT | typeof SERVER,
     readonly facts: VersionFacts,
     private readonly sink: SessionEventSink,
-    autoWindowUpdate: boolean,
-    sessionWindowOverrunTolerance: number,
+    config: Pick<ResolvedConfig, 'autoWindowUpdate' | 'sessionWindowOverrunTolerance' | 'maxQueuedReplies'>,
   ) {
     this.ids = new SessionIds(side === SERVER);
     this.table = streamTable(facts.wireVersion);
-    this.flow = new FlowControl(facts, this, autoWindowUpdate, sessionWindowOverrunTolerance);
+    this.flow = new FlowControl(facts, this, config.autoWindowUpdate, config.sessionWindowOverrunTolerance);
+    this.replies = new ReplyBacklog(config.maxQueuedReplies);
   }
 
   get isServer(): boolean {
@@ -196,7 +201,7 @@ export class SessionState {
   /** Queues a control frame with spdylay's priority for its type. */
   addControl(
     frame: ControlFrameRecord,
-    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'block'>>,
+    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'block' | 'reply'>>,
   ): OutboundCtrlItem {
     const item: OutboundCtrlItem = {
       kind: ITEM_CTRL,
@@ -206,8 +211,10 @@ export class SessionState {
       dataSource: extra?.dataSource ?? null,
       streamUserData: extra?.streamUserData ?? null,
       block: extra?.block ?? null,
+      reply: extra?.reply ?? false,
     };
     if (frame.type === SYN_STREAM) this.ids.synStreamQueued();
+    if (item.reply) this.replies.added();
     this.queue.push(item);
     return item;
   }
@@ -229,14 +236,24 @@ export class SessionState {
    * Queues RST_STREAM. spdylay marks the stream CLOSING at once, so that
    * frames for it are dropped, not sent or reported, until it goes out.
    */
-  addRstStream(streamId: number, statusCode: number): void {
+  addRstStream(streamId: number, statusCode: number, reply = false): void {
     const stream = this.openStreams.get(streamId);
     if (stream !== undefined) this.step(stream, Input.QUEUE_RST_STREAM);
-    this.addControl({ type: RST_STREAM, version: this.facts.wireVersion, flags: 0, length: 0, streamId, statusCode });
+    this.addControl({ type: RST_STREAM, version: this.facts.wireVersion, flags: 0, length: 0, streamId, statusCode }, { reply });
+  }
+
+  /** RST_STREAM in answer to a frame of the peer's: counted against maxQueuedReplies. */
+  replyRstStream(streamId: number, statusCode: number): void {
+    this.addRstStream(streamId, statusCode, true);
   }
 
   addPing(uniqueId: number): void {
     this.addControl({ type: PING, version: this.facts.wireVersion, flags: 0, length: 0, uniqueId });
+  }
+
+  /** The echo of the peer's PING: counted against maxQueuedReplies. */
+  replyPing(uniqueId: number): void {
+    this.addControl({ type: PING, version: this.facts.wireVersion, flags: 0, length: 0, uniqueId }, { reply: true });
   }
 
   /**
@@ -259,15 +276,23 @@ export class SessionState {
     });
   }
 
-  addWindowUpdate(streamId: number, deltaWindowSize: number): void {
-    this.addControl({
-      type: WINDOW_UPDATE,
-      version: this.facts.wireVersion,
-      flags: 0,
-      length: 0,
-      streamId,
-      deltaWindowSize,
-    });
+  addWindowUpdate(streamId: number, deltaWindowSize: number, reply = false): void {
+    this.addControl(
+      {
+        type: WINDOW_UPDATE,
+        version: this.facts.wireVersion,
+        flags: 0,
+        length: 0,
+        streamId,
+        deltaWindowSize,
+      },
+      { reply },
+    );
+  }
+
+  /** WINDOW_UPDATE for DATA the peer sent: counted against maxQueuedReplies. */
+  replyWindowUpdate(streamId: number, deltaWindowSize: number): void {
+    this.addWindowUpdate(streamId, deltaWindowSize, true);
   }
 
   /** Puts an item back behind everything of its priority (round robin between streams). */
@@ -282,7 +307,10 @@ export class SessionState {
    */
   takeNext(): OutboundItem | undefined {
     const item = this.queue.pop(this.outgoingStreamsAtMax);
-    if (item !== undefined && item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) this.ids.synStreamDequeued();
+    if (item !== undefined && item.kind === ITEM_CTRL) {
+      if (item.frame.type === SYN_STREAM) this.ids.synStreamDequeued();
+      if (item.reply) this.replies.taken();
+    }
     return item;
   }
 
@@ -384,6 +412,7 @@ export class SessionState {
     if (this.lost) return;
     this.lost = true;
     this.endInput();
+    this.replies.cleared();
     for (const item of this.queue.drain()) {
       if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) {
         this.ids.synStreamDequeued();

@@ -44,10 +44,16 @@ export type FlowVerdict =
 
 const SESSION_OVERRUN: FlowVerdict = Object.freeze({ scope: 'session', status: GOAWAY_PROTOCOL_ERROR });
 
-/** What flow control needs of the session: its SETTINGS, and its outbound queue for WINDOW_UPDATE (stream 0 is the session). */
+/**
+ * What flow control needs of the session: its SETTINGS, and its outbound
+ * queue for WINDOW_UPDATE (stream 0 is the session), either one the
+ * application asked for or a reply to the peer's DATA (which counts
+ * against maxQueuedReplies, reply-backlog.ts).
+ */
 export interface FlowControlSession {
   readonly settings: Settings;
   addWindowUpdate(streamId: number, deltaWindowSize: number): void;
+  replyWindowUpdate(streamId: number, deltaWindowSize: number): void;
 }
 
 /** One stream's windows and its unacknowledged counts. */
@@ -285,7 +291,7 @@ export class FlowControl {
     if (this.facts.sessionFlowControl) this.sessionReceived(length, stream === undefined);
     if (stream === undefined || fin || !this.facts.streamFlowControl) return;
     const delta = stream.window.received(length, this.streamThreshold, this.automatic);
-    if (delta !== null) this.session.addWindowUpdate(stream.id, delta);
+    if (delta !== null) this.session.replyWindowUpdate(stream.id, delta);
   }
 
   /**
@@ -298,14 +304,14 @@ export class FlowControl {
     if (!this.automatic && dropped) {
       this.sessionDroppedUnacked += length;
       if (this.sessionDroppedUnacked >= threshold) {
-        this.session.addWindowUpdate(0, this.sessionDroppedUnacked);
+        this.session.replyWindowUpdate(0, this.sessionDroppedUnacked);
         this.sessionDroppedUnacked = 0;
       }
       return;
     }
     this.sessionRecvUnacked += length;
     if (this.automatic && this.sessionRecvUnacked >= threshold) {
-      this.session.addWindowUpdate(0, this.sessionRecvUnacked);
+      this.session.replyWindowUpdate(0, this.sessionRecvUnacked);
       this.sessionRecvUnacked = 0;
     }
   }
