@@ -12,6 +12,7 @@ import { checkedObject, describeValue, refuseUnknownKeys } from '../option-keys.
 import { DEFAULT_DATA_CHUNK_SIZE, MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
 import { DEFAULT_MAX_STREAM_HEADER_BYTES } from './header-budget.js';
 import { DEFAULT_MAX_QUEUED_REPLIES } from './reply-backlog.js';
+import { DEFAULT_MAX_PEER_STREAM_RESETS } from './reset-budget.js';
 
 export interface SessionConfig {
   /** How header names and values map to bytes: UTF-8 (default) or latin1 (one byte per character, lossless). */
@@ -65,6 +66,12 @@ export interface SessionConfig {
    * GOAWAY INTERNAL_ERROR (reply-backlog.ts).
    */
   maxQueuedReplies?: number;
+  /**
+   * How many of its own streams the peer may reset beyond one for each of
+   * its streams that completes (default 1000, nghttp2's burst); the reset
+   * past it ends the session with GOAWAY INTERNAL_ERROR (reset-budget.ts).
+   */
+  maxPeerStreamResets?: number;
 }
 
 /** A SessionConfig checked, with every default filled in. */
@@ -82,6 +89,7 @@ export interface ResolvedConfig {
   readonly sessionWindowOverrunTolerance: number;
   readonly flowControl: boolean;
   readonly maxQueuedReplies: number;
+  readonly maxPeerStreamResets: number;
 }
 
 const DEFAULT_MEM_SEND_CHUNK = 256 * 1024;
@@ -100,6 +108,7 @@ const KNOWN: Record<keyof SessionConfig, true> = {
   sessionWindowOverrunTolerance: true,
   flowControl: true,
   maxQueuedReplies: true,
+  maxPeerStreamResets: true,
 };
 const KNOWN_KEYS = Object.keys(KNOWN);
 
@@ -142,6 +151,7 @@ export function resolveConfig(config: SessionConfig | null | undefined): Resolve
     sessionWindowOverrunTolerance: checkedSize(c.sessionWindowOverrunTolerance, 0, 0, MAX_31BIT, 'sessionWindowOverrunTolerance'),
     flowControl,
     maxQueuedReplies: checkedSize(c.maxQueuedReplies, DEFAULT_MAX_QUEUED_REPLIES, 1, MAX_31BIT, 'maxQueuedReplies'),
+    maxPeerStreamResets: checkedSize(c.maxPeerStreamResets, DEFAULT_MAX_PEER_STREAM_RESETS, 0, MAX_31BIT, 'maxPeerStreamResets'),
   };
 }
 

@@ -409,7 +409,11 @@ export class Receiver implements FrameSink {
       session.closePushedStreams(frame.streamId, frame.statusCode);
     }
     const stream = session.streams.get(frame.streamId);
-    if (stream !== undefined) session.step(stream, Input.RECV_RST_STREAM, frame.statusCode);
+    if (stream === undefined || stream.closeReported) return;
+    session.step(stream, Input.RECV_RST_STREAM, frame.statusCode);
+    // The peer opened this stream and reset it before it completed: it may
+    // do that only so often beyond the streams it completes (reset-budget.ts).
+    if (!session.isMyStreamId(stream.id) && !session.peerResets.spend()) session.failSession(GOAWAY_INTERNAL_ERROR);
   }
 
   private onSettings(frame: SettingsRecord): void {

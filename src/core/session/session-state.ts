@@ -2,8 +2,8 @@
  * The session's state, shared by both directions: the open streams and
  * their table, the outbound queue, events out, whether input is still
  * read, and the owners of the rest — ids (ids.ts), GOAWAY (goaway.ts),
- * SETTINGS (settings.ts), windows (window.ts) and the replies owed
- * (reply-backlog.ts). receive.ts and send.ts implement the two directions through
+ * SETTINGS (settings.ts), windows (window.ts), the replies owed
+ * (reply-backlog.ts) and the peer's stream resets (reset-budget.ts). receive.ts and send.ts implement the two directions through
  * its named operations; machine.ts is the public surface. Nothing outside
  * writes its fields.
  */
@@ -31,6 +31,7 @@ import { SessionIds } from './ids.js';
 import { ITEM_CTRL, ITEM_DATA, OutboundQueue, PRI_PING, PRI_SETTINGS } from './outbound.js';
 import type { DataSource, OutboundCtrlItem, OutboundItem } from './outbound.js';
 import { ReplyBacklog } from './reply-backlog.js';
+import { ResetBudget } from './reset-budget.js';
 import { Settings } from './settings.js';
 import { Stream } from './stream.js';
 import { ACCEPT, CLOSED, Input, NONE, streamTable, transition } from './stream-table.js';
@@ -45,6 +46,8 @@ export class SessionState {
   readonly flow: FlowControl;
   /** The replies owed to the peer that wait in the queue, and their bound. */
   readonly replies: ReplyBacklog;
+  /** How many more of its streams the peer may reset before the session ends. */
+  readonly peerResets: ResetBudget;
 
   private readonly openStreams = new Map<number, Stream>();
   private outgoingStreams = 0;
@@ -68,12 +71,13 @@ export class SessionState {
     side: typeof CLIENT | typeof SERVER,
     readonly facts: VersionFacts,
     private readonly sink: SessionEventSink,
-    config: Pick<ResolvedConfig, 'autoWindowUpdate' | 'sessionWindowOverrunTolerance' | 'maxQueuedReplies'>,
+    config: Pick<ResolvedConfig, 'autoWindowUpdate' | 'sessionWindowOverrunTolerance' | 'maxQueuedReplies' | 'maxPeerStreamResets'>,
   ) {
     this.ids = new SessionIds(side === SERVER);
     this.table = streamTable(facts.wireVersion);
     this.flow = new FlowControl(facts, this, config.autoWindowUpdate, config.sessionWindowOverrunTolerance);
     this.replies = new ReplyBacklog(config.maxQueuedReplies);
+    this.peerResets = new ResetBudget(config.maxPeerStreamResets);
   }
 
   get isServer(): boolean {
@@ -158,7 +162,10 @@ export class SessionState {
     this.emit({ type: 'stream-close', streamId, statusCode });
     this.openStreams.delete(streamId);
     if (this.isMyStreamId(streamId)) this.outgoingStreams--;
-    else this.incomingStreams--;
+    else {
+      this.incomingStreams--;
+      if (statusCode === OK) this.peerResets.refund();
+    }
     stream.detachDeferred();
     return true;
   }
