@@ -3,9 +3,10 @@
  * their table, the outbound queue, events out, whether input is still
  * read, and the owners of the rest — ids (ids.ts), GOAWAY (goaway.ts),
  * SETTINGS (settings.ts), windows (window.ts), the replies owed
- * (reply-backlog.ts) and the peer's stream resets (reset-budget.ts). receive.ts and send.ts implement the two directions through
- * its named operations; machine.ts is the public surface. Nothing outside
- * writes its fields.
+ * (reply-backlog.ts) and the peer's stream resets (reset-budget.ts).
+ * receive.ts and send.ts implement the two directions through its named
+ * operations; machine.ts is the public surface. Nothing outside writes
+ * its fields.
  */
 import {
   CANCEL,
