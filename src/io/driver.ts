@@ -11,10 +11,12 @@
  *   slow reader holds our memory flat.
  * - Reading: the session pauses the socket through holdReading() (SPDY/2
  *   has no flow control, so a stream whose reader falls behind can only
- *   push back on the whole connection); and while the socket cannot take
- *   our writes, reading stops once the replies we owe the peer (PING
- *   echoes, RST_STREAMs) pass a bound, so a peer that sends but never reads
- *   cannot grow our queue without end.
+ *   push back on the whole connection); and reading stops while the
+ *   machine does not want to read but has frames to write (the replies it
+ *   owes the peer are at their bound, or its failing GOAWAY waits), and
+ *   while the socket cannot take our writes and the queue passes a bound,
+ *   so a peer that sends but never reads cannot grow our queue without
+ *   end. Reading resumes once the socket has taken what was queued.
  *
  * Bad input (see FrameWatch): the peer's first frame must be a control
  * frame of the session's version, and a control frame must arrive whole
@@ -186,13 +188,20 @@ export class Driver {
       this.destroy(asError(error));
       return;
     }
-    if (this.waitingDrain && !this.queueHold && this.machine.getOutboundQueueSize() > this.options.maxQueuedWhileBlocked) {
+    if (!this.queueHold && this.queueTooLong()) {
       this.queueHold = true;
       this.socket.pause();
       this.reportPaused();
     }
     this.timeStalls();
     this.flushSoon();
+  }
+
+  /** Reading must wait for the socket to take what is queued (see the header). */
+  private queueTooLong(): boolean {
+    const machine = this.machine;
+    if (!machine.wantRead() && machine.wantWrite()) return true;
+    return this.waitingDrain && machine.getOutboundQueueSize() > this.options.maxQueuedWhileBlocked;
   }
 
   /** Fails the session for something the peer did: GOAWAY PROTOCOL_ERROR, then nothing more is read. */
@@ -271,21 +280,26 @@ export class Driver {
       this.waitingDrain = true;
       socket.once('drain', this.onDrain);
     }
+    // The socket took everything queued: reading may go on.
+    if (!this.waitingDrain) this.releaseQueueHold();
     this.endIfDone();
   };
 
   private readonly onDrain = (): void => {
     this.waitingDrain = false;
-    if (this.queueHold) {
-      this.queueHold = false;
-      if (this.readHolds === 0 && !this.closed) {
-        this.socket.resume();
-        this.timeStalls();
-        this.reportPaused();
-      }
-    }
+    this.releaseQueueHold();
     this.flush();
   };
+
+  private releaseQueueHold(): void {
+    if (!this.queueHold) return;
+    this.queueHold = false;
+    if (this.readHolds === 0 && !this.closed) {
+      this.socket.resume();
+      this.timeStalls();
+      this.reportPaused();
+    }
+  }
 
   /** spdylay's rule: the session is over when it wants neither to read nor to write. */
   private endIfDone(): void {

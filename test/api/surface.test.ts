@@ -90,7 +90,7 @@ describe('config', () => {
   it('unknown keys are refused, with the key that was meant', () => {
     expect(refusal(withConfig({ dataChunkSise: 100 }))).toBe("unknown config key 'dataChunkSise' (did you mean dataChunkSize?)");
     expect(refusal(withConfig({ header_encoding: 'latin1' }))).toBe("unknown config key 'header_encoding' (did you mean headerEncoding?)");
-    expect(refusal(withConfig({ windowSize: 1 }))).toMatch(/^unknown config key 'windowSize' \(known: headerEncoding, dataChunkSize, .*, memSendChunkSize, sessionWindowOverrunTolerance, flowControl\)$/);
+    expect(refusal(withConfig({ windowSize: 1 }))).toMatch(/^unknown config key 'windowSize' \(known: headerEncoding, dataChunkSize, .*, memSendChunkSize, sessionWindowOverrunTolerance, flowControl, maxQueuedReplies, maxPeerStreamResets\)$/);
   });
 
   it('undefined and null (python-spdylay\'s config=None) mean the defaults; anything else not an object is refused', () => {

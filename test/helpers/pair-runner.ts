@@ -122,6 +122,8 @@ export interface SideTranscript {
   opened: Set<number>;
   /** Ids of every SYN_STREAM received, accepted or refused. */
   peerSynStreams: number[];
+  /** Ids of the PINGs that reached this side after its input had ended (it wanted neither to read nor to write). */
+  pingsUnread: number[];
 }
 
 export interface Transcript {
@@ -278,6 +280,7 @@ export function runPair(w: Workload): Transcript {
       closes: new Map(),
       opened: new Set(),
       peerSynStreams: [],
+      pingsUnread: [],
     };
     const reqOf = new Map<number, number>();
     /** Acknowledging by hand: bytes consumed per stream (0: the session) since its last WINDOW_UPDATE. */
@@ -523,6 +526,7 @@ export function runPair(w: Workload): Transcript {
       const piece = from.pieces[from.next++]!;
       any = true;
       sent += piece.length;
+      const unread = inputEnded(to.session);
       try {
         const n = to.session.memRecv(piece);
         if (n !== piece.length) fail(`${to.name} memRecv consumed ${n} of ${piece.length} bytes`);
@@ -539,7 +543,9 @@ export function runPair(w: Workload): Transcript {
         if (!frame.control) to.t.dataBytesReceived += Math.max(0, Math.min(frame.end, from.delivered) - Math.max(payloadStart, start));
       }
       while (from.landed < from.inflight.length && from.inflight[from.landed]!.end <= from.delivered) {
-        to.model.received(from.inflight[from.landed++]!);
+        const frame = from.inflight[from.landed++]!;
+        if (unread && frame.control && frame.type === PING) to.t.pingsUnread.push(pingId(frame));
+        to.model.received(frame);
       }
     }
     if (from.next === from.pieces.length) {
@@ -647,6 +653,11 @@ export function runPair(w: Workload): Transcript {
 
 function machineHas(session: Session, streamId: number): boolean {
   return session['machine'].isStreamOpen(streamId);
+}
+
+/** The session reads nothing more: its input has ended, or ends with the next bytes since it is over. */
+function inputEnded(session: Session): boolean {
+  return session['machine']['state'].inputEnded || (!session.wantRead() && !session.wantWrite());
 }
 
 /** The highest stream id this side received from its peer, refused or not (what GOAWAY's last-good-stream-id must be, API.md). */

@@ -92,7 +92,9 @@ export class Session {
   /**
    * With `data`, processes it (as memRecv). Without, reads through recvCb in
    * 16384-byte requests until it would block (returns empty, null or
-   * undefined). An EOFError thrown by recvCb comes out of recv().
+   * undefined) or the session stops wanting to read (wantRead(): it failed,
+   * or the replies it owes the peer wait for send()). An EOFError thrown by
+   * recvCb comes out of recv().
    */
   recv(data?: Uint8Array | null): void {
     if (data !== undefined && data !== null) {
@@ -101,7 +103,7 @@ export class Session {
     }
     const recvCb = this.callbacks.recvCb;
     if (recvCb === undefined) throw new CallbackFailureError('recv() without data needs a recvCb');
-    for (;;) {
+    while (this.machine.wantRead()) {
       let chunk: Uint8Array | null | undefined;
       try {
         chunk = recvCb(this, RECV_CHUNK_SIZE);
@@ -119,7 +121,12 @@ export class Session {
     }
   }
 
-  /** Processes received bytes; returns how many were consumed (always all of them). */
+  /**
+   * Processes received bytes; returns how many were consumed, always all of
+   * them. Once the session has failed (a GOAWAY of ours with a status other
+   * than OK), lost its transport, or wants neither to read nor to write, the
+   * bytes are dropped unread (no callback, no change) and still counted.
+   */
   memRecv(data: Uint8Array): number {
     return this.machine.memRecv(data);
   }

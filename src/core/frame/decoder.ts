@@ -166,6 +166,8 @@ const READ_FIXED = 2;
 const READ_HEADER_BLOCK = 3;
 const READ_SETTINGS = 4;
 const DISCARD = 5;
+/** stop() was called: every byte is dropped unread. */
+const STOPPED = 6;
 
 // What DISCARD reports when the frame's last byte is in.
 const END_PARSE_ERROR = 0;
@@ -254,6 +256,16 @@ export class FrameDecoder {
     this.maxControlFrameLength = max;
     this.maxSettingsEntries = maxEntries;
     this.layout = options.facts;
+  }
+
+  /**
+   * Drops every byte from now on, the rest of the chunk being pushed
+   * included: the session has ended its input (nghttp2's IGN_ALL). A sink
+   * may call it from inside push; since every sink call is made with the
+   * decoder already past its event, nothing more is reported.
+   */
+  stop(): void {
+    this.state = STOPPED;
   }
 
   /**
@@ -350,6 +362,9 @@ export class FrameDecoder {
           off += n;
           break;
         }
+
+        case STOPPED:
+          return;
       }
     }
   }

@@ -11,6 +11,8 @@ import type { DeferringHeaderCodec, HeaderCodec, HeaderEncoding } from '../heade
 import { checkedObject, describeValue, refuseUnknownKeys } from '../option-keys.js';
 import { DEFAULT_DATA_CHUNK_SIZE, MAX_31BIT, MAX_FRAME_LENGTH } from '../wire.js';
 import { DEFAULT_MAX_STREAM_HEADER_BYTES } from './header-budget.js';
+import { DEFAULT_MAX_QUEUED_REPLIES } from './reply-backlog.js';
+import { DEFAULT_MAX_PEER_STREAM_RESETS } from './reset-budget.js';
 
 export interface SessionConfig {
   /** How header names and values map to bytes: UTF-8 (default) or latin1 (one byte per character, lossless). */
@@ -56,6 +58,20 @@ export interface SessionConfig {
    * another way, e.g. by pausing the transport.
    */
   flowControl?: boolean;
+  /**
+   * The most replies owed to the peer (PING echoes, RST_STREAMs answering
+   * its frames, automatic WINDOW_UPDATEs) that may wait for memSend
+   * (default 1000, as nghttp2). At the bound wantRead() is false until
+   * memSend takes some; a frame that arrives anyway ends the session with
+   * GOAWAY INTERNAL_ERROR (reply-backlog.ts).
+   */
+  maxQueuedReplies?: number;
+  /**
+   * How many of its own streams the peer may reset beyond one for each of
+   * its streams that completes (default 1000, nghttp2's burst); the reset
+   * past it ends the session with GOAWAY INTERNAL_ERROR (reset-budget.ts).
+   */
+  maxPeerStreamResets?: number;
 }
 
 /** A SessionConfig checked, with every default filled in. */
@@ -72,6 +88,8 @@ export interface ResolvedConfig {
   readonly memSendChunkSize: number;
   readonly sessionWindowOverrunTolerance: number;
   readonly flowControl: boolean;
+  readonly maxQueuedReplies: number;
+  readonly maxPeerStreamResets: number;
 }
 
 const DEFAULT_MEM_SEND_CHUNK = 256 * 1024;
@@ -89,6 +107,8 @@ const KNOWN: Record<keyof SessionConfig, true> = {
   memSendChunkSize: true,
   sessionWindowOverrunTolerance: true,
   flowControl: true,
+  maxQueuedReplies: true,
+  maxPeerStreamResets: true,
 };
 const KNOWN_KEYS = Object.keys(KNOWN);
 
@@ -130,6 +150,8 @@ export function resolveConfig(config: SessionConfig | null | undefined): Resolve
     memSendChunkSize: checkedSize(c.memSendChunkSize, DEFAULT_MEM_SEND_CHUNK, 1, MAX_31BIT, 'memSendChunkSize'),
     sessionWindowOverrunTolerance: checkedSize(c.sessionWindowOverrunTolerance, 0, 0, MAX_31BIT, 'sessionWindowOverrunTolerance'),
     flowControl,
+    maxQueuedReplies: checkedSize(c.maxQueuedReplies, DEFAULT_MAX_QUEUED_REPLIES, 1, MAX_31BIT, 'maxQueuedReplies'),
+    maxPeerStreamResets: checkedSize(c.maxPeerStreamResets, DEFAULT_MAX_PEER_STREAM_RESETS, 0, MAX_31BIT, 'maxPeerStreamResets'),
   };
 }
 

@@ -89,28 +89,33 @@ export class SessionMachine {
     const codec =
       c.headerCodec ??
       createHeaderCodec({ version, side, encoding: c.headerEncoding, maxInflatedSize: c.maxHeaderBlockSize });
-    this.state = new SessionState(side, facts, sink, c.autoWindowUpdate, c.sessionWindowOverrunTolerance);
+    const state = new SessionState(side, facts, sink, c);
+    this.state = state;
+    const isOver = () => this.isOver();
     if (isDeferring(codec)) {
       const probe = new DeferralProbe(codec.encoder);
       this.headerEncoder = probe;
-      this.sender = new Sender(this.state, probe, c.dataChunkSize, probe);
-      this.wait = new CodecWait(new Receiver(this.state, null, c.maxStreamHeaderBytes), codec.decoder);
+      this.sender = new Sender(state, probe, c.dataChunkSize, probe);
+      this.wait = new CodecWait(new Receiver(state, null, c.maxStreamHeaderBytes, isOver), codec.decoder);
       this.decoder = new FrameDecoder({
         facts,
         sink: this.wait,
         maxControlFrameLength: c.maxControlFrameLength,
         maxSettingsEntries: c.maxSettingsEntries,
       });
-      return;
+    } else {
+      this.headerEncoder = codec.encoder;
+      this.sender = new Sender(state, codec.encoder, c.dataChunkSize);
+      this.decoder = new FrameDecoder({
+        facts,
+        sink: new Receiver(state, codec.decoder, c.maxStreamHeaderBytes, isOver),
+        maxControlFrameLength: c.maxControlFrameLength,
+        maxSettingsEntries: c.maxSettingsEntries,
+      });
     }
-    this.headerEncoder = codec.encoder;
-    this.sender = new Sender(this.state, codec.encoder, c.dataChunkSize);
-    this.decoder = new FrameDecoder({
-      facts,
-      sink: new Receiver(this.state, codec.decoder, c.maxStreamHeaderBytes),
-      maxControlFrameLength: c.maxControlFrameLength,
-      maxSettingsEntries: c.maxSettingsEntries,
-    });
+    // Once input ends, the rest of the buffer being read is dropped unread too.
+    const decoder = this.decoder;
+    state.onInputEnd(() => decoder.stop());
   }
 
   // ---- bytes in ----
@@ -120,11 +125,18 @@ export class SessionMachine {
    * complete; DATA payloads reach the sink as views of `data`, so nothing on
    * the DATA path is copied. An exception thrown by the sink is rethrown
    * once all of `data` has been processed.
+   *
+   * Once the session has failed (a GOAWAY of ours with a status other than
+   * OK is queued or sent), its transport is lost, or it wants neither to
+   * read nor to write, input has ended for good: memRecv drops `data`
+   * unread and still returns its length, as spdylay and nghttp2 report
+   * bytes consumed (nghttp2 returns the whole length once it ignores all
+   * input). No event fires and no state changes. This holds mid-buffer too:
+   * frames after the one that failed the session are not processed.
    */
   memRecv(data: Uint8Array): number {
     if (!(data instanceof Uint8Array)) throw new InvalidArgumentError('memRecv expects a Uint8Array');
-    // After connectionLost() nothing is processed: the bytes are dropped.
-    if (this.state.transportLost || this.lostWhileHolding) return data.length;
+    if (this.inputHasEnded()) return data.length;
     this.decoder.push(data);
     this.state.rethrowPending();
     return data.length;
@@ -282,12 +294,35 @@ export class SessionMachine {
     this.state.rethrowPending();
   }
 
+  /** True when input has ended (SessionState.endInput), or ends now because the session is over. */
+  private inputHasEnded(): boolean {
+    const state = this.state;
+    if (state.inputEnded || this.lostWhileHolding) return true;
+    if (!this.isOver()) return false;
+    state.endInput();
+    return true;
+  }
+
+  /**
+   * spdylay's rule for dropping the connection: the session wants neither
+   * to read nor to write (nor is a frame handed out by nextFrame() still
+   * being written).
+   */
+  private isOver(): boolean {
+    return !this.wantRead() && !this.wantWrite() && this.handedOut === null;
+  }
+
   // ---- state ----
 
-  /** spdylay's want_read: false once a failing GOAWAY is out, or after GOAWAY with no stream left. */
+  /**
+   * spdylay's want_read: false after GOAWAY with no stream left. Also false
+   * once the session has failed (from when its GOAWAY is queued, since
+   * nothing more is read from then on) and while the replies it owes the
+   * peer are at config.maxQueuedReplies (until memSend takes some).
+   */
   wantRead(): boolean {
     const state = this.state;
-    if (state.isTerminated) return false;
+    if (state.isTerminated || state.inputEnded || state.replies.full) return false;
     // Waiting for a deferring codec, the session cannot tell yet: it reads on.
     if (this.wait !== null && this.wait.holding) return true;
     return !state.goaway.any || state.streams.size > 0;

@@ -45,6 +45,8 @@ export interface OutboundCtrlItem {
   streamUserData: unknown;
   /** Header frames: the block the codec prepared at submit time, for the codec to encode. */
   block: PreparedHeaderBlock | null;
+  /** Queued by the session in answer to the peer (reply-backlog.ts counts these), not submitted. */
+  reply: boolean;
 }
 
 export interface OutboundDataItem {

@@ -9,6 +9,13 @@
  *
  * Peer violations never throw: they become RST_STREAM (a stream error) or a
  * GOAWAY (a session error) plus the matching event.
+ *
+ * Input ends for good once the session has failed (session-state.ts,
+ * endInput): from then on every frame, and the rest of the frame in hand,
+ * is dropped without an event or a change of state, including the frames
+ * after the failing one in the same memRecv buffer. Each frame is admitted
+ * (admitFrame) when the Receiver first sees it: DATA at its head, a header
+ * frame once its block is decoded, any other frame when it is whole.
  */
 import {
   CANCEL,
@@ -20,6 +27,7 @@ import {
   ERR_INVALID_HEADER_BLOCK,
   FRAME_TOO_LARGE,
   GOAWAY,
+  GOAWAY_INTERNAL_ERROR,
   GOAWAY_PROTOCOL_ERROR,
   HEADERS,
   INVALID_STREAM,
@@ -52,7 +60,7 @@ import type {
 } from '../frame/types.js';
 import type { HeaderBlockDecoder, HeaderBlockResult } from '../header-codec.js';
 import { mapNamesFrom2 } from '../headers/nv.js';
-import { DEFAULT_MAX_STREAM_HEADER_BYTES, headerListSize } from './header-budget.js';
+import { headerListSize } from './header-budget.js';
 import { headerFrameVerdict } from './header-verdict.js';
 import type { SessionState } from './session-state.js';
 import { ACCEPT, CLOSED, Effect, IGNORE, Input, NONE } from './stream-table.js';
@@ -74,10 +82,44 @@ export class Receiver implements FrameSink {
      */
     private readonly headers: HeaderBlockDecoder | null,
     /** The most header data one stream may receive in all (header-budget.ts). */
-    private readonly maxStreamHeaderBytes: number = DEFAULT_MAX_STREAM_HEADER_BYTES,
+    private readonly maxStreamHeaderBytes: number,
+    /**
+     * True when the session wants neither to read nor to write: it is over
+     * (spdylay's rule for dropping the connection), so what still arrives
+     * ends its input. The machine answers, knowing what waits to be sent.
+     */
+    private readonly isOver: () => boolean,
   ) {}
 
+  /**
+   * Whether the frame now arriving is read. Not once input has ended, nor
+   * when the session is over, which ends its input. Nor when the replies
+   * we owe the peer are at their bound (reply-backlog.ts): wantRead() said
+   * to stop, and a peer that keeps sending regardless is flooding us. That
+   * fails the session with INTERNAL_ERROR, as nghttp2 ends a rapid-reset
+   * flood: it broke no rule of the protocol (PROTOCOL_ERROR would say it
+   * had), it only made us spend too much, and SPDY has no ENHANCE_YOUR_CALM,
+   * the code HTTP/2 servers answer floods with.
+   */
+  private admitFrame(): boolean {
+    const session = this.session;
+    if (session.inputEnded) return false;
+    if (this.isOver()) {
+      session.endInput();
+      return false;
+    }
+    if (session.replies.full) {
+      session.failSession(GOAWAY_INTERNAL_ERROR);
+      return false;
+    }
+    return true;
+  }
+
   onControlFrame(frame: ControlFrameRecord): void {
+    if (this.admitFrame()) this.dispatchControl(frame);
+  }
+
+  private dispatchControl(frame: ControlFrameRecord): void {
     // spdylay drops a control frame whose version is not the session's, except
     // SYN_STREAM, which it answers with UNSUPPORTED_VERSION (validate_syn_stream).
     if (frame.version !== this.session.facts.wireVersion && frame.type !== SYN_STREAM) return;
@@ -106,20 +148,23 @@ export class Receiver implements FrameSink {
 
   // ---- header blocks: the decoder reports the bytes, the codec decodes them ----
 
+  // Once input has ended no block is inflated: the work would be wasted.
+
   onHeaderBlockBegin(): void {
-    this.headers!.begin();
+    if (!this.session.inputEnded) this.headers!.begin();
   }
 
   onHeaderBlockChunk(chunk: Uint8Array): void {
-    this.headers!.push(chunk);
+    if (!this.session.inputEnded) this.headers!.push(chunk);
   }
 
   onHeaderBlockEnd(frame: HeaderFrameRecord, framingError: number, head: Uint8Array, fixed: Uint8Array, fixedLength: number): void {
-    this.finishHeaderBlock(frame, framingError, this.headers!.end(frame.version), head, fixed, fixedLength);
+    if (!this.session.inputEnded) this.finishHeaderBlock(frame, framingError, this.headers!.end(frame.version), head, fixed, fixedLength);
   }
 
   /** A header frame with its block decoded (a deferring codec's result comes later, codec-wait.ts). */
   finishHeaderBlock(frame: HeaderFrameRecord, framingError: number, result: HeaderBlockResult, head: Uint8Array, fixed: Uint8Array, fixedLength: number): void {
+    if (!this.admitFrame()) return;
     const error = headerFrameVerdict(framingError, result);
     if (error === 0 && result.ok) {
       frame.nv = result.nv;
@@ -145,7 +190,7 @@ export class Receiver implements FrameSink {
       this.handleInvalidStream(frame, frame.streamId, FRAME_TOO_LARGE);
       return;
     }
-    this.onControlFrame(frame);
+    this.dispatchControl(frame);
     const after = session.streams.get(frame.streamId);
     if (after !== undefined && (frame.type !== SYN_STREAM || after !== before)) after.headerBytes = spent;
   }
@@ -158,16 +203,20 @@ export class Receiver implements FrameSink {
       return;
     }
     // A broken compression context cannot be recovered: session error.
-    this.onParseError(frame.type, head, payload, error);
+    this.parseError(frame.type, head, payload, error);
   }
 
   onParseError(type: number, head: Uint8Array, payload: Uint8Array, errorCode: number): void {
+    if (this.admitFrame()) this.parseError(type, head, payload, errorCode);
+  }
+
+  private parseError(type: number, head: Uint8Array, payload: Uint8Array, errorCode: number): void {
     this.session.emit({ type: 'ctrl-recv-parse-error', frameType: type, head, payload, errorCode });
     this.session.failSession(GOAWAY_PROTOCOL_ERROR);
   }
 
   onUnknownFrame(head: Uint8Array, payload: Uint8Array): void {
-    this.session.emit({ type: 'unknown-ctrl-recv', head, payload });
+    if (this.admitFrame()) this.session.emit({ type: 'unknown-ctrl-recv', head, payload });
   }
 
   // ---- DATA ----
@@ -178,18 +227,12 @@ export class Receiver implements FrameSink {
    * bytes were chunked.
    */
   onDataBegin(streamId: number, _flags: number, length: number): void {
+    if (!this.admitFrame()) return;
     const session = this.session;
     const stream = session.streams.get(streamId);
     this.dataStream = stream;
     this.dataIgnored = !this.dataAllowed(streamId, stream);
     this.flowRejected = false;
-    // After a session-window overrun the GOAWAY is the answer: later frames
-    // are dropped without a word (test: "a peer overrunning the session
-    // window gets GOAWAY PROTOCOL_ERROR").
-    if (session.flow.sessionOverrun) {
-      this.dataIgnored = true;
-      return;
-    }
     const verdict = session.flow.recvData(this.dataIgnored ? undefined : stream, length);
     if (verdict === null) return;
     this.dataIgnored = true;
@@ -197,16 +240,17 @@ export class Receiver implements FrameSink {
       session.failSession(verdict.status);
     } else {
       this.flowRejected = true;
-      session.addRstStream(verdict.streamId, verdict.status);
+      session.replyRstStream(verdict.streamId, verdict.status);
     }
   }
 
   onDataChunk(streamId: number, flags: number, chunk: Uint8Array): void {
-    if (!this.dataIgnored) this.session.emit({ type: 'data-chunk-recv', flags, streamId, data: chunk });
+    if (!this.dataIgnored && !this.session.inputEnded) this.session.emit({ type: 'data-chunk-recv', flags, streamId, data: chunk });
   }
 
   onDataEnd(streamId: number, flags: number, length: number): void {
     const session = this.session;
+    if (session.inputEnded) return;
     const stream = this.dataStream;
     const ignored = this.dataIgnored;
     this.dataStream = undefined;
@@ -224,8 +268,9 @@ export class Receiver implements FrameSink {
       if (flags & DATA_FLAG_FIN) this.recvFin(delivered);
       return;
     }
-    // A frame dropped for a window overrun has had its answer.
-    if (!session.flow.sessionOverrun && !this.flowRejected) this.rejectData(streamId, stream);
+    // A frame dropped for a window overrun has had its answer. (A session
+    // window overrun failed the session: input ended with it.)
+    if (!this.flowRejected) this.rejectData(streamId, stream);
     this.flowRejected = false;
   }
 
@@ -252,7 +297,7 @@ export class Receiver implements FrameSink {
       }
       if (session.goaway.ours) return;
     }
-    session.addRstStream(streamId, status);
+    session.replyRstStream(streamId, status);
   }
 
   /** The peer's half of `stream` is done (FIN on a frame accepted): the request is complete on its streams. */
@@ -274,7 +319,7 @@ export class Receiver implements FrameSink {
 
   /** Queues RST_STREAM and reports the frame as invalid (spdylay's handle_invalid_stream). */
   private handleInvalidStream(frame: ControlFrameRecord, streamId: number, statusCode: number): void {
-    this.session.addRstStream(streamId, statusCode);
+    this.session.replyRstStream(streamId, statusCode);
     this.session.emit({ type: 'invalid-ctrl-recv', frame, statusCode });
   }
 
@@ -364,7 +409,11 @@ export class Receiver implements FrameSink {
       session.closePushedStreams(frame.streamId, frame.statusCode);
     }
     const stream = session.streams.get(frame.streamId);
-    if (stream !== undefined) session.step(stream, Input.RECV_RST_STREAM, frame.statusCode);
+    if (stream === undefined || stream.closeReported) return;
+    session.step(stream, Input.RECV_RST_STREAM, frame.statusCode);
+    // The peer opened this stream and reset it before it completed: it may
+    // do that only so often beyond the streams it completes (reset-budget.ts).
+    if (!session.isMyStreamId(stream.id) && !session.peerResets.spend()) session.failSession(GOAWAY_INTERNAL_ERROR);
   }
 
   private onSettings(frame: SettingsRecord): void {
@@ -391,7 +440,7 @@ export class Receiver implements FrameSink {
       session.emit({ type: 'ctrl-recv', frame });
     } else if (session.ids.isPeerPingId(id)) {
       // The peer's PING: echo it.
-      session.addPing(id);
+      session.replyPing(id);
       session.emit({ type: 'ctrl-recv', frame });
     }
   }

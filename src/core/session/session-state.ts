@@ -1,16 +1,19 @@
 /**
  * The session's state, shared by both directions: the open streams and
- * their table, the outbound queue, events out, and the owners of the rest —
- * ids (ids.ts), GOAWAY (goaway.ts), SETTINGS (settings.ts) and windows
- * (window.ts). receive.ts and send.ts implement the two directions through
- * its named operations; machine.ts is the public surface. Nothing outside
- * writes its fields.
+ * their table, the outbound queue, events out, whether input is still
+ * read, and the owners of the rest — ids (ids.ts), GOAWAY (goaway.ts),
+ * SETTINGS (settings.ts), windows (window.ts), the replies owed
+ * (reply-backlog.ts) and the peer's stream resets (reset-budget.ts).
+ * receive.ts and send.ts implement the two directions through its named
+ * operations; machine.ts is the public surface. Nothing outside writes
+ * its fields.
  */
 import {
   CANCEL,
   CLIENT,
   ERR_EOF,
   GOAWAY,
+  GOAWAY_OK,
   OK,
   PING,
   RST_STREAM,
@@ -22,11 +25,14 @@ import {
 } from '../constants.js';
 import type { ControlFrameRecord } from '../frame/types.js';
 import type { VersionFacts } from '../version.js';
+import type { ResolvedConfig } from './config.js';
 import type { SessionEvent, SessionEventSink } from './events.js';
 import { GoawayState } from './goaway.js';
 import { SessionIds } from './ids.js';
 import { ITEM_CTRL, ITEM_DATA, OutboundQueue, PRI_PING, PRI_SETTINGS } from './outbound.js';
 import type { DataSource, OutboundCtrlItem, OutboundItem } from './outbound.js';
+import { ReplyBacklog } from './reply-backlog.js';
+import { ResetBudget } from './reset-budget.js';
 import { Settings } from './settings.js';
 import { Stream } from './stream.js';
 import { ACCEPT, CLOSED, Input, NONE, streamTable, transition } from './stream-table.js';
@@ -39,6 +45,10 @@ export class SessionState {
   readonly settings = new Settings();
   /** Every send and receive window, and the WINDOW_UPDATE policy. */
   readonly flow: FlowControl;
+  /** The replies owed to the peer that wait in the queue, and their bound. */
+  readonly replies: ReplyBacklog;
+  /** How many more of its streams the peer may reset before the session ends. */
+  readonly peerResets: ResetBudget;
 
   private readonly openStreams = new Map<number, Stream>();
   private outgoingStreams = 0;
@@ -51,6 +61,10 @@ export class SessionState {
 
   /** The transport is gone (connectionLost): nothing more is read or written. */
   private lost = false;
+  /** Input has ended for good: every byte received from now on is dropped unread. */
+  private inputOver = false;
+  /** Told once, when input ends (the machine stops its frame decoder). */
+  private inputEndListener: (() => void) | null = null;
   /** The first exception a callback threw during the current call, rethrown at its end. */
   private pendingError: { error: unknown } | null = null;
 
@@ -58,12 +72,13 @@ export class SessionState {
     side: typeof CLIENT | typeof SERVER,
     readonly facts: VersionFacts,
     private readonly sink: SessionEventSink,
-    autoWindowUpdate: boolean,
-    sessionWindowOverrunTolerance: number,
+    config: Pick<ResolvedConfig, 'autoWindowUpdate' | 'sessionWindowOverrunTolerance' | 'maxQueuedReplies' | 'maxPeerStreamResets'>,
   ) {
     this.ids = new SessionIds(side === SERVER);
     this.table = streamTable(facts.wireVersion);
-    this.flow = new FlowControl(facts, this, autoWindowUpdate, sessionWindowOverrunTolerance);
+    this.flow = new FlowControl(facts, this, config.autoWindowUpdate, config.sessionWindowOverrunTolerance);
+    this.replies = new ReplyBacklog(config.maxQueuedReplies);
+    this.peerResets = new ResetBudget(config.maxPeerStreamResets);
   }
 
   get isServer(): boolean {
@@ -148,7 +163,10 @@ export class SessionState {
     this.emit({ type: 'stream-close', streamId, statusCode });
     this.openStreams.delete(streamId);
     if (this.isMyStreamId(streamId)) this.outgoingStreams--;
-    else this.incomingStreams--;
+    else {
+      this.incomingStreams--;
+      if (statusCode === OK) this.peerResets.refund();
+    }
     stream.detachDeferred();
     return true;
   }
@@ -191,7 +209,7 @@ export class SessionState {
   /** Queues a control frame with spdylay's priority for its type. */
   addControl(
     frame: ControlFrameRecord,
-    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'block'>>,
+    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'block' | 'reply'>>,
   ): OutboundCtrlItem {
     const item: OutboundCtrlItem = {
       kind: ITEM_CTRL,
@@ -201,8 +219,10 @@ export class SessionState {
       dataSource: extra?.dataSource ?? null,
       streamUserData: extra?.streamUserData ?? null,
       block: extra?.block ?? null,
+      reply: extra?.reply ?? false,
     };
     if (frame.type === SYN_STREAM) this.ids.synStreamQueued();
+    if (item.reply) this.replies.added();
     this.queue.push(item);
     return item;
   }
@@ -224,19 +244,36 @@ export class SessionState {
    * Queues RST_STREAM. spdylay marks the stream CLOSING at once, so that
    * frames for it are dropped, not sent or reported, until it goes out.
    */
-  addRstStream(streamId: number, statusCode: number): void {
+  addRstStream(streamId: number, statusCode: number, reply = false): void {
     const stream = this.openStreams.get(streamId);
     if (stream !== undefined) this.step(stream, Input.QUEUE_RST_STREAM);
-    this.addControl({ type: RST_STREAM, version: this.facts.wireVersion, flags: 0, length: 0, streamId, statusCode });
+    this.addControl({ type: RST_STREAM, version: this.facts.wireVersion, flags: 0, length: 0, streamId, statusCode }, { reply });
+  }
+
+  /** RST_STREAM in answer to a frame of the peer's: counted against maxQueuedReplies. */
+  replyRstStream(streamId: number, statusCode: number): void {
+    this.addRstStream(streamId, statusCode, true);
   }
 
   addPing(uniqueId: number): void {
     this.addControl({ type: PING, version: this.facts.wireVersion, flags: 0, length: 0, uniqueId });
   }
 
-  /** Queues our GOAWAY, naming the last stream the peer opened. */
+  /** The echo of the peer's PING: counted against maxQueuedReplies. */
+  replyPing(uniqueId: number): void {
+    this.addControl({ type: PING, version: this.facts.wireVersion, flags: 0, length: 0, uniqueId }, { reply: true });
+  }
+
+  /**
+   * Queues our GOAWAY, naming the last stream the peer opened. One with a
+   * status other than OK ends the session, whoever asked for it: from now on
+   * nothing the peer sends is read (as nghttp2 after a terminating GOAWAY),
+   * and once it is written the session wants neither read nor write. A
+   * GOAWAY with status OK lets the streams in flight finish.
+   */
   addGoaway(statusCode: number): void {
     this.goaway.markQueued();
+    if (statusCode !== GOAWAY_OK) this.fail();
     this.addControl({
       type: GOAWAY,
       version: this.facts.wireVersion,
@@ -247,15 +284,23 @@ export class SessionState {
     });
   }
 
-  addWindowUpdate(streamId: number, deltaWindowSize: number): void {
-    this.addControl({
-      type: WINDOW_UPDATE,
-      version: this.facts.wireVersion,
-      flags: 0,
-      length: 0,
-      streamId,
-      deltaWindowSize,
-    });
+  addWindowUpdate(streamId: number, deltaWindowSize: number, reply = false): void {
+    this.addControl(
+      {
+        type: WINDOW_UPDATE,
+        version: this.facts.wireVersion,
+        flags: 0,
+        length: 0,
+        streamId,
+        deltaWindowSize,
+      },
+      { reply },
+    );
+  }
+
+  /** WINDOW_UPDATE for DATA the peer sent: counted against maxQueuedReplies. */
+  replyWindowUpdate(streamId: number, deltaWindowSize: number): void {
+    this.addWindowUpdate(streamId, deltaWindowSize, true);
   }
 
   /** Puts an item back behind everything of its priority (round robin between streams). */
@@ -270,7 +315,10 @@ export class SessionState {
    */
   takeNext(): OutboundItem | undefined {
     const item = this.queue.pop(this.outgoingStreamsAtMax);
-    if (item !== undefined && item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) this.ids.synStreamDequeued();
+    if (item !== undefined && item.kind === ITEM_CTRL) {
+      if (item.frame.type === SYN_STREAM) this.ids.synStreamDequeued();
+      if (item.reply) this.replies.taken();
+    }
     return item;
   }
 
@@ -321,8 +369,36 @@ export class SessionState {
    * last stream the peer opened, as submitGoaway does.
    */
   failSession(statusCode: number): void {
-    this.goaway.markFailing();
+    this.fail();
     this.addGoaway(statusCode);
+  }
+
+  /** The session has failed (spdylay's FAIL_ON_SEND): nothing more is read. */
+  private fail(): void {
+    this.goaway.markFailing();
+    this.endInput();
+  }
+
+  /**
+   * Input ends for good: the session has failed, its transport is gone, or
+   * it wanted neither to read nor to write when more arrived. Everything
+   * received from now on is dropped unread, firing nothing and changing
+   * nothing (nghttp2's IGN_ALL after a terminating GOAWAY).
+   */
+  endInput(): void {
+    if (this.inputOver) return;
+    this.inputOver = true;
+    this.inputEndListener?.();
+  }
+
+  /** True once input has ended: see endInput(). */
+  get inputEnded(): boolean {
+    return this.inputOver;
+  }
+
+  /** Called once when input ends (the machine stops its frame decoder there, mid-buffer). */
+  onInputEnd(listener: () => void): void {
+    this.inputEndListener = listener;
   }
 
   /** The transport is gone (connectionLost): nothing more is read or written. */
@@ -343,6 +419,8 @@ export class SessionState {
   connectionLost(): void {
     if (this.lost) return;
     this.lost = true;
+    this.endInput();
+    this.replies.cleared();
     for (const item of this.queue.drain()) {
       if (item.kind === ITEM_CTRL && item.frame.type === SYN_STREAM) {
         this.ids.synStreamDequeued();

@@ -44,10 +44,16 @@ export type FlowVerdict =
 
 const SESSION_OVERRUN: FlowVerdict = Object.freeze({ scope: 'session', status: GOAWAY_PROTOCOL_ERROR });
 
-/** What flow control needs of the session: its SETTINGS, and its outbound queue for WINDOW_UPDATE (stream 0 is the session). */
+/**
+ * What flow control needs of the session: its SETTINGS, and its outbound
+ * queue for WINDOW_UPDATE (stream 0 is the session), either one the
+ * application asked for or a reply to the peer's DATA (which counts
+ * against maxQueuedReplies, reply-backlog.ts).
+ */
 export interface FlowControlSession {
   readonly settings: Settings;
   addWindowUpdate(streamId: number, deltaWindowSize: number): void;
+  replyWindowUpdate(streamId: number, deltaWindowSize: number): void;
 }
 
 /** One stream's windows and its unacknowledged counts. */
@@ -150,8 +156,6 @@ export class FlowControl {
   private sessionDroppedUnacked = 0;
   /** With autoWindowUpdate off: bytes the application consumed, not yet acknowledged. */
   private sessionConsumedUnacked = 0;
-  /** Set once the peer overran the session receive window: the session is failing. */
-  private overrun = false;
   /**
    * The largest INITIAL_WINDOW_SIZE we ever advertised. A peer may send
    * under an older, larger window until our SETTINGS reaches it, so a new
@@ -176,11 +180,6 @@ export class FlowControl {
   /** The windows a new stream starts with. */
   openStream(): StreamWindow {
     return new StreamWindow(this.session.settings.remote(SETTINGS_INITIAL_WINDOW_SIZE), this.streamRecvCeiling);
-  }
-
-  /** True once the peer overran the session window: every later DATA frame is dropped unanswered. */
-  get sessionOverrun(): boolean {
-    return this.overrun;
   }
 
   // ---- sending ----
@@ -266,10 +265,7 @@ export class FlowControl {
   recvData(stream: Stream | undefined, length: number): FlowVerdict | null {
     if (this.facts.sessionFlowControl) {
       this.sessionRecv -= length;
-      if (this.sessionRecv < -this.overrunTolerance) {
-        this.overrun = true;
-        return SESSION_OVERRUN;
-      }
+      if (this.sessionRecv < -this.overrunTolerance) return SESSION_OVERRUN;
     }
     if (stream === undefined || !this.facts.streamFlowControl || stream.window.charge(length)) return null;
     return { scope: 'stream', streamId: stream.id, status: FLOW_CONTROL_ERROR };
@@ -288,14 +284,14 @@ export class FlowControl {
    * never given them (a stream reset meanwhile, a refused frame), so
    * without this they would close the session window for good; spdylay's
    * NO_AUTO_WINDOW_UPDATE2 does the same (test: "with autoWindowUpdate off,
-   * dropped DATA is acknowledged at session level"). After a session overrun
-   * nothing is counted: the GOAWAY is the answer.
+   * dropped DATA is acknowledged at session level"). A session overrun
+   * fails the session, which reads nothing more: its GOAWAY is the answer.
    */
   dataReceived(stream: Stream | undefined, length: number, fin: boolean): void {
-    if (this.facts.sessionFlowControl && !this.overrun) this.sessionReceived(length, stream === undefined);
+    if (this.facts.sessionFlowControl) this.sessionReceived(length, stream === undefined);
     if (stream === undefined || fin || !this.facts.streamFlowControl) return;
     const delta = stream.window.received(length, this.streamThreshold, this.automatic);
-    if (delta !== null) this.session.addWindowUpdate(stream.id, delta);
+    if (delta !== null) this.session.replyWindowUpdate(stream.id, delta);
   }
 
   /**
@@ -308,14 +304,14 @@ export class FlowControl {
     if (!this.automatic && dropped) {
       this.sessionDroppedUnacked += length;
       if (this.sessionDroppedUnacked >= threshold) {
-        this.session.addWindowUpdate(0, this.sessionDroppedUnacked);
+        this.session.replyWindowUpdate(0, this.sessionDroppedUnacked);
         this.sessionDroppedUnacked = 0;
       }
       return;
     }
     this.sessionRecvUnacked += length;
     if (this.automatic && this.sessionRecvUnacked >= threshold) {
-      this.session.addWindowUpdate(0, this.sessionRecvUnacked);
+      this.session.replyWindowUpdate(0, this.sessionRecvUnacked);
       this.sessionRecvUnacked = 0;
     }
   }
