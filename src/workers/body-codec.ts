@@ -8,6 +8,7 @@
  * ERR_GZIP code; the coder is then finished.
  */
 import { Deflate, Inflate } from 'pako';
+import { concatBytes } from '../core/bytes.js';
 import { ERR_GZIP } from '../core/constants.js';
 import { InvalidArgumentError, SpdylayError } from '../core/errors.js';
 
@@ -131,14 +132,7 @@ export class BodyCoder {
     const out = this.out;
     if (out.length === 0) return EMPTY;
     if (out.length === 1) return ownBuffer(out.pop()!);
-    let length = 0;
-    for (const piece of out) length += piece.length;
-    const joined = new Uint8Array(length);
-    let at = 0;
-    for (const piece of out) {
-      joined.set(piece, at);
-      at += piece.length;
-    }
+    const joined = concatBytes(out);
     out.length = 0;
     return joined;
   }
