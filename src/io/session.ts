@@ -455,7 +455,7 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
       this.onSynStreamSent(stream);
     } else if (frame.type === GOAWAY && frame.statusCode !== GOAWAY_OK) {
       // We failed the session because of something the peer did.
-      this.error ??= goawayError(frame.statusCode, true, this.lastProblem);
+      this.error ??= goawayError(frame.statusCode, true, this.machine!.failureReason ?? this.lastProblem);
     }
   }
 

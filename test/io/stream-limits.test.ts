@@ -86,9 +86,11 @@ describe.each(TRANSPORTS.filter((t) => !t.tls))('our server ($name)', (transport
     raw.socket.destroy();
   });
 
-  it('a client that opens and resets 1001 streams gets GOAWAY INTERNAL_ERROR and the connection closes', async () => {
+  it('a client that opens and resets 1001 streams gets GOAWAY INTERNAL_ERROR, the connection closes, and the server says why', async () => {
     let requests = 0;
     up = await listen(transport, () => void requests++);
+    const sessionErrors: Error[] = [];
+    up.server.on('sessionError', (error: Error) => sessionErrors.push(error));
     const raw = await rawClient(transport, up.port);
     const peer = new FrameFactory(VERSIONS[transport.protocol]);
     const pairs: Uint8Array[] = [];
@@ -106,5 +108,16 @@ describe.each(TRANSPORTS.filter((t) => !t.tls))('our server ($name)', (transport
     if (transport.protocol !== 'spdy/2') expect(statusCode).toBe(GOAWAY_INTERNAL_ERROR);
     // Stream 2003, after the reset that ended the session, was never read.
     expect(requests).toBe(1001);
+    // The application is told why, which the status alone cannot say (and SPDY/2's GOAWAY carries none).
+    await within(
+      (async () => {
+        while (sessionErrors.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      })(),
+      BOUND,
+      'the session error',
+    );
+    expect(sessionErrors.map((e) => e.message)).toEqual([
+      `we ended the session with GOAWAY INTERNAL_ERROR: the peer reset more than 1000 streams it opened before they completed (maxPeerStreamResets)`,
+    ]);
   });
 });

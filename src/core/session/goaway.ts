@@ -14,6 +14,8 @@ const SPDYLAY_FLAGS = SENT | RECEIVED | FAILING;
 
 export class GoawayState {
   private flags = 0;
+  /** Why the session failed itself, in words for a log; null when it did not, or the application failed it. */
+  failureReason: string | null = null;
 
   /**
    * Our GOAWAY is queued. Its last-good-stream-id is fixed now (API.md), so
@@ -34,9 +36,10 @@ export class GoawayState {
     this.flags |= RECEIVED;
   }
 
-  /** The GOAWAY being queued ends the session (spdylay's fail_session). */
-  markFailing(): void {
+  /** The GOAWAY being queued ends the session (spdylay's fail_session); the first reason given stays. */
+  markFailing(reason: string | null): void {
     this.flags |= FAILING;
+    this.failureReason ??= reason;
   }
 
   /** Our GOAWAY has been written. */

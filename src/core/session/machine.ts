@@ -241,6 +241,16 @@ export class SessionMachine {
     this.state.rethrowPending();
   }
 
+  /**
+   * Why the session ended itself with a GOAWAY, in words for a log (a
+   * flood, a window overrun, a frame it could not parse), or null: it has
+   * not, or the application ended it (failSession, submitGoaway). The
+   * GOAWAY's status alone often cannot tell these apart: SPDY has few.
+   */
+  get failureReason(): string | null {
+    return this.state.goaway.failureReason;
+  }
+
   /** True while a deferring header codec's answer is awaited (memSend then has nothing new). */
   get awaitingHeaderCodec(): boolean {
     return this.wait !== null && this.wait.holding;
@@ -386,7 +396,7 @@ export class SessionMachine {
 
   failSession(statusCode: number): void {
     if (this.wait !== null && this.held(() => this.failSession(statusCode))) return;
-    this.state.failSession(checkedUint32(statusCode, 'statusCode'));
+    this.state.failSession(checkedUint32(statusCode, 'statusCode'), null);
   }
 
   /**

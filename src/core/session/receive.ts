@@ -46,6 +46,7 @@ import {
   WINDOW_UPDATE,
 } from '../constants.js';
 import type { FrameSink } from '../frame/sink.js';
+import { errorCodeName, frameTypeName } from '../names.js';
 import type {
   ControlFrameRecord,
   GoawayRecord,
@@ -109,7 +110,7 @@ export class Receiver implements FrameSink {
       return false;
     }
     if (session.replies.full) {
-      session.failSession(GOAWAY_INTERNAL_ERROR);
+      session.failSession(GOAWAY_INTERNAL_ERROR, `the peer kept sending while ${session.replies.bound} replies to it were unsent (maxQueuedReplies)`);
       return false;
     }
     return true;
@@ -212,7 +213,7 @@ export class Receiver implements FrameSink {
 
   private parseError(type: number, head: Uint8Array, payload: Uint8Array, errorCode: number): void {
     this.session.emit({ type: 'ctrl-recv-parse-error', frameType: type, head, payload, errorCode });
-    this.session.failSession(GOAWAY_PROTOCOL_ERROR);
+    this.session.failSession(GOAWAY_PROTOCOL_ERROR, `unparsable ${frameTypeName(type)} frame (${errorCodeName(errorCode)})`);
   }
 
   onUnknownFrame(head: Uint8Array, payload: Uint8Array): void {
@@ -237,7 +238,7 @@ export class Receiver implements FrameSink {
     if (verdict === null) return;
     this.dataIgnored = true;
     if (verdict.scope === 'session') {
-      session.failSession(verdict.status);
+      session.failSession(verdict.status, `DATA of ${length} bytes on stream ${streamId} overran the session's receive window`);
     } else {
       this.flowRejected = true;
       session.replyRstStream(verdict.streamId, verdict.status);
@@ -292,7 +293,7 @@ export class Receiver implements FrameSink {
     if (status === IGNORE || status === ACCEPT) return;
     if (stream === undefined) {
       if (streamId === 0) {
-        session.failSession(GOAWAY_PROTOCOL_ERROR);
+        session.failSession(GOAWAY_PROTOCOL_ERROR, 'DATA on stream 0');
         return;
       }
       if (session.goaway.ours) return;
@@ -335,7 +336,7 @@ export class Receiver implements FrameSink {
     } else if (!session.ids.isNewPeerStreamId(frame.streamId)) {
       // Draft 3 §2.3.2: an id below one already used (or of our parity) is a session error.
       session.emit({ type: 'invalid-ctrl-recv', frame, statusCode: PROTOCOL_ERROR });
-      session.failSession(GOAWAY_PROTOCOL_ERROR);
+      session.failSession(GOAWAY_PROTOCOL_ERROR, `SYN_STREAM for stream ${frame.streamId}, an id not above the peer's last (${session.ids.lastRecvStreamId}) or of our parity`);
       return;
     } else {
       session.ids.peerOpened(frame.streamId);
@@ -413,7 +414,9 @@ export class Receiver implements FrameSink {
     session.step(stream, Input.RECV_RST_STREAM, frame.statusCode);
     // The peer opened this stream and reset it before it completed: it may
     // do that only so often beyond the streams it completes (reset-budget.ts).
-    if (!session.isMyStreamId(stream.id) && !session.peerResets.spend()) session.failSession(GOAWAY_INTERNAL_ERROR);
+    if (!session.isMyStreamId(stream.id) && !session.peerResets.spend()) {
+      session.failSession(GOAWAY_INTERNAL_ERROR, `the peer reset more than ${session.peerResets.bound} streams it opened before they completed (maxPeerStreamResets)`);
+    }
   }
 
   private onSettings(frame: SettingsRecord): void {
@@ -463,7 +466,7 @@ export class Receiver implements FrameSink {
       const verdict = session.flow.recvWindowUpdate(null, frame.deltaWindowSize);
       if (verdict !== null) {
         session.emit({ type: 'invalid-ctrl-recv', frame, statusCode: PROTOCOL_ERROR });
-        session.failSession(verdict.status);
+        session.failSession(verdict.status, `a session WINDOW_UPDATE of ${frame.deltaWindowSize} that overflows the send window`);
         return;
       }
       if (session.flow.sessionSendOpen) session.resumeDeferredByWindow();

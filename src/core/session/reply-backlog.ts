@@ -18,7 +18,7 @@ export const DEFAULT_MAX_QUEUED_REPLIES = 1000;
 export class ReplyBacklog {
   private queued = 0;
 
-  constructor(private readonly bound: number) {}
+  constructor(readonly bound: number) {}
 
   /** A reply went into the outbound queue. */
   added(): void {

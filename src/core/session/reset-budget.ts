@@ -21,7 +21,7 @@ export const DEFAULT_MAX_PEER_STREAM_RESETS = 1000;
 export class ResetBudget {
   private tokens: number;
 
-  constructor(private readonly bound: number) {
+  constructor(readonly bound: number) {
     this.tokens = bound;
   }
 

@@ -310,7 +310,7 @@ export class Sender {
       return;
     }
     session.keepError(error);
-    session.failSession(GOAWAY_INTERNAL_ERROR);
+    session.failSession(GOAWAY_INTERNAL_ERROR, `the data source of stream ${item.streamId} threw`);
   }
 
   private dataSent(item: OutboundDataItem, frame: EncodedFrame): void {

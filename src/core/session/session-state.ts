@@ -273,7 +273,7 @@ export class SessionState {
    */
   addGoaway(statusCode: number): void {
     this.goaway.markQueued();
-    if (statusCode !== GOAWAY_OK) this.fail();
+    if (statusCode !== GOAWAY_OK) this.fail(null);
     this.addControl({
       type: GOAWAY,
       version: this.facts.wireVersion,
@@ -368,14 +368,14 @@ export class SessionState {
    * sent, the session wants neither read nor write. The GOAWAY names the
    * last stream the peer opened, as submitGoaway does.
    */
-  failSession(statusCode: number): void {
-    this.fail();
+  failSession(statusCode: number, reason: string | null): void {
+    this.fail(reason);
     this.addGoaway(statusCode);
   }
 
   /** The session has failed (spdylay's FAIL_ON_SEND): nothing more is read. */
-  private fail(): void {
-    this.goaway.markFailing();
+  private fail(reason: string | null): void {
+    this.goaway.markFailing(reason);
     this.endInput();
   }
 
