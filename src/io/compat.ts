@@ -12,7 +12,22 @@ import type { NameValue } from '../core/index.js';
 import { statusValue } from './server-session.js';
 import type { ServerStream } from './server-session.js';
 
-/** The request: a Readable of its body. Emits 'aborted' when the stream closes before its end. */
+/**
+ * The request: a Readable of its body.
+ *
+ * 'aborted' means what it means in Node's http and http2: the stream
+ * ended abnormally (the peer's RST_STREAM, a lost connection, a GOAWAY
+ * that cut it short, a timeout) while the request was still open. A
+ * request whose body arrived whole on a stream that closed normally is
+ * not aborted, whether the handler read it or not.
+ *
+ * A body the handler never reads is thrown away once the response is
+ * finished, as Node's http server dumps it (and as its http2 compatibility
+ * layer resumes an unread request when the stream closes): unread bytes
+ * would keep the stream's receive window shut (in SPDY/2, the whole
+ * connection's reading paused), the client's upload would stall, and the
+ * stream could never close.
+ */
 export class ServerRequest extends Readable {
   /** `:method` (SPDY/2's `method`). */
   readonly method: string;
@@ -46,6 +61,12 @@ export class ServerRequest extends Readable {
     // says 'aborted' and closes instead.
     stream.on('error', ignore);
     stream.on('close', () => {
+      if (stream.closedCleanly) {
+        // Its end is pushed: an unread request ends and closes as a read one does.
+        this.dumpUnread();
+        return;
+      }
+      // A request read to its end has completed; what befalls the response is res's 'close'.
       if (this.readableEnded) return;
       this.emit('aborted');
       this.destroy();
@@ -54,6 +75,18 @@ export class ServerRequest extends Readable {
 
   override _read(): void {
     this.stream.resume();
+  }
+
+  /**
+   * @internal Throws the body away when the handler has not started to read
+   * it (no 'data' or 'readable' listener, no pipe, resume, pause or read):
+   * its bytes are then taken as they come, and acknowledged. A handler
+   * still reading, or one that paused the request to read it later, keeps
+   * it.
+   */
+  dumpUnread(): void {
+    if (this.readableFlowing !== null || this.readableDidRead || this.destroyed) return;
+    this.resume();
   }
 }
 
@@ -71,6 +104,9 @@ export class ServerResponse extends Writable {
     stream.on('close', () => {
       if (!this.writableFinished) this.destroy();
     });
+    // Node's http server dumps a request body nobody reads once the
+    // response is finished; here the stream cannot close before it is taken.
+    this.once('finish', () => req.dumpUnread());
   }
 
   get headersSent(): boolean {

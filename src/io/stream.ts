@@ -224,6 +224,23 @@ export class SpdyStream extends Duplex {
     return this.closedBySession;
   }
 
+  /**
+   * @internal True once the stream has closed the way a stream ends well:
+   * the peer's FIN arrived, and no RST_STREAM either way, lost connection,
+   * GOAWAY or timeout cut it short. Node may close the Duplex (both sides
+   * done) before the session has sent our last frame: `rstCode` is then
+   * still unset, and that close is a clean one too.
+   */
+  get closedCleanly(): boolean {
+    return (
+      this.destroyed &&
+      this.finReceived &&
+      !this.abortedLocally &&
+      this.errored === null &&
+      (this.rstCode === undefined || this.rstCode === OK)
+    );
+  }
+
   // ---- Duplex ----
 
   override _read(): void {
