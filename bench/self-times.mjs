@@ -55,3 +55,27 @@ export function selfTimesByScript(profile) {
 export function shortUrl(url) {
   return url.replace(/^.*\/(node_modules|dist|bench)\//, '$1/');
 }
+
+/**
+ * Bytes allocated per function or per script in a sampling heap profile
+ * (bench/socket/profiler.mjs with 'alloc'): { total, rows: [key, bytes]
+ * largest first }. A built-in (subarray, Map.prototype.set, ...) is named
+ * with its caller, which is the function to look at.
+ */
+export function allocatedBytes(profile, byScript = false) {
+  const groups = new Map();
+  let total = 0;
+  const walk = (node, caller) => {
+    const f = node.callFrame;
+    const here = `${f.functionName || '(anonymous)'} ${f.url ? `${shortUrl(f.url)}:${f.lineNumber + 1}` : ''}`.trim();
+    const builtIn = f.url === '' || f.url.startsWith('node:');
+    if (node.selfSize > 0) {
+      const key = byScript ? (f.url ? shortUrl(f.url) : f.functionName || '(native)') : builtIn ? `${here} <- ${caller}` : here;
+      groups.set(key, (groups.get(key) ?? 0) + node.selfSize);
+      total += node.selfSize;
+    }
+    for (const child of node.children) walk(child, builtIn ? caller : here);
+  };
+  walk(profile.head, '(root)');
+  return { total, rows: [...groups].sort((a, b) => b[1] - a[1]) };
+}

@@ -1,14 +1,16 @@
 // One socket measurement, the client side: `node --expose-gc
 // bench/socket/measure.mjs <S1|S2> <ours|spdy|http2> <tls|tcp> <scale>
-// <warm-up ms> [profile dir]`. Forks the server (server-process.mjs) on
-// 127.0.0.1, connects the workload's clients, warms both processes up with
-// short runs on those connections, then times one run at `scale` while the
-// server process counts its CPU time, and prints one JSON line: { value
-// (the rate), serverCpu and clientCpu (µs per request or per MB, user +
-// system), serverSystemCpu and clientSystemCpu (their system part),
-// protocol }. Connecting (TCP and TLS handshakes) is outside the timed
-// part. With a profile directory, both processes also CPU-profile the timed
-// part into server.cpuprofile and client.cpuprofile there
+// <warm-up ms> [profile dir] [cpu|alloc]`. Forks the server
+// (server-process.mjs) on 127.0.0.1, connects the workload's clients, warms
+// both processes up with short runs on those connections, then times one
+// run at `scale` while the server process counts its CPU time, and prints
+// one JSON line: { value (the rate), serverCpu and clientCpu (µs per
+// request or per MB, user + system), serverSystemCpu and clientSystemCpu
+// (their system part), protocol, units (the requests or MB timed) }.
+// Connecting (TCP and TLS handshakes) is outside the timed part. With a
+// profile directory, both processes also CPU-profile the timed part into
+// server.cpuprofile and client.cpuprofile there, or with `alloc` sample
+// what they allocate into server.heapprofile and client.heapprofile
 // (bench/socket/profile.mjs).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -56,7 +58,7 @@ async function startServer(stack, tls, cert) {
   const { port } = await call({ type: 'listen', stack, tls, cert }, 'listening');
   return {
     port,
-    cpuStart: (profile) => call({ type: 'cpu-start', profile }, 'cpu-started'),
+    cpuStart: (profile, kind) => call({ type: 'cpu-start', profile, kind }, 'cpu-started'),
     /** µs of CPU since cpuStart: { user, system }. */
     cpuStop: () => call({ type: 'cpu-stop' }, 'cpu'),
     async close() {
@@ -70,7 +72,7 @@ async function startServer(stack, tls, cert) {
 }
 
 async function main() {
-  const [name, stackName, transport, scaleArg, warmArg = '1000', profileDir] = process.argv.slice(2);
+  const [name, stackName, transport, scaleArg, warmArg = '1000', profileDir, profileKind = 'cpu'] = process.argv.slice(2);
   const workload = SOCKET_WORKLOADS.find((w) => w.name === name);
   if (workload === undefined) throw new Error(`unknown socket workload ${name}`);
   if (transport !== 'tls' && transport !== 'tcp') throw new Error(`transport must be tls or tcp, got ${transport}`);
@@ -84,14 +86,15 @@ async function main() {
     const clients = [];
     for (let i = 0; i < workload.connections; i++) clients.push(await stack.connectClient({ port: server.port, tls, cert }));
     await warmUp(() => workload.run(clients, scale / 20), Number(warmArg));
-    await server.cpuStart(profileDir === undefined ? undefined : join(profileDir, 'server.cpuprofile'));
-    const stopProfile = profileDir === undefined ? null : startProfiler();
+    const suffix = profileKind === 'alloc' ? 'heapprofile' : 'cpuprofile';
+    await server.cpuStart(profileDir === undefined ? undefined : join(profileDir, `server.${suffix}`), profileKind);
+    const stopProfile = profileDir === undefined ? null : startProfiler(profileKind);
     const clientStart = process.cpuUsage();
     const t = performance.now();
     const amount = await workload.run(clients, scale);
     const seconds = (performance.now() - t) / 1000;
     const clientUsed = process.cpuUsage(clientStart);
-    stopProfile?.(join(profileDir, 'client.cpuprofile'));
+    stopProfile?.(join(profileDir, `client.${suffix}`));
     const serverCpu = await server.cpuStop();
     const result = {
       value: amount / seconds,
@@ -101,6 +104,8 @@ async function main() {
       serverSystemCpu: serverCpu.system / amount,
       clientSystemCpu: clientUsed.system / amount,
       protocol: clients[0].protocol,
+      /** The work timed: requests, or MB. */
+      units: amount,
     };
     await Promise.race([Promise.all(clients.map((c) => c.close())), new Promise((r) => setTimeout(r, CLOSE_TIMEOUT_MS))]);
     process.stdout.write(JSON.stringify(result) + '\n');

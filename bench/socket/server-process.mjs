@@ -3,15 +3,15 @@
 // over the IPC channel.
 //
 //   parent -> { type: 'listen', stack, tls, cert }   child -> { type: 'listening', port }
-//   parent -> { type: 'cpu-start', profile? }        child -> { type: 'cpu-started' }
+//   parent -> { type: 'cpu-start', profile?, kind? }  child -> { type: 'cpu-started' }
 //   parent -> { type: 'cpu-stop' }                   child -> { type: 'cpu', user, system } (µs)
 //   parent -> { type: 'close' }                      child closes and exits
 //
 // process.cpuUsage() counts every thread of the process (the peer's zlib
 // runs on libuv's pool), so the figure is fair across stacks. The process
 // exits when its parent goes away (the IPC channel closes), whatever state
-// it is in. With `profile` (a file name), the timed part is also CPU
-// profiled (profiler.mjs) into that file.
+// it is in. With `profile` (a file name), the timed part is also profiled
+// (profiler.mjs; `kind` 'cpu', the default, or 'alloc') into that file.
 import { startProfiler } from './profiler.mjs';
 import { loadStack } from './stacks/index.mjs';
 
@@ -33,7 +33,7 @@ async function onMessage(message) {
     }
     case 'cpu-start':
       if (message.profile !== undefined) {
-        const stop = startProfiler();
+        const stop = startProfiler(message.kind);
         profile = () => stop(message.profile);
       }
       cpuStart = process.cpuUsage();
