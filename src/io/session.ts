@@ -41,7 +41,7 @@ import { SpdyError, goawayError } from './errors.js';
 import { fromNv } from './headers.js';
 import type { SpdyProtocol } from './alpn.js';
 import type { SpdyStream, StreamOwner, StreamSlot } from './stream.js';
-import { StreamTable } from './stream-table.js';
+import { StreamMap } from '../core/session/stream-map.js';
 import { PooledHeaderCodec } from '../workers/pooled-codec.js';
 import type { ZlibPool } from '../workers/zlib-pool.js';
 
@@ -137,7 +137,7 @@ export abstract class SpdySession extends EventEmitter implements StreamOwner {
   /** This session's header codec when it runs in the zlib pool. */
   private pooledCodec: PooledHeaderCodec | null = null;
   protected driver: Driver | null = null;
-  protected readonly streams = new StreamTable<SpdyStream>();
+  protected readonly streams = new StreamMap<SpdyStream>();
   /** The peer's GOAWAY, once received. */
   protected goaway: { statusCode: number; lastGoodStreamId: number } | null = null;
   private transportLost = false;

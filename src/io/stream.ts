@@ -47,9 +47,8 @@ const DEFAULT_DUPLEX_OPTIONS = Object.freeze({
 
 /**
  * What the session machine keeps as the user data of a stream we open: a
- * slot emptied when the stream closes. The machine's record of a closed
- * stream can live on until V8's next full GC (in a replaced table of its
- * stream Map; see stream-table.ts on why), and through the slot it keeps a
+ * slot emptied when the stream closes, so that whatever of the machine's
+ * outlives the stream (a queued item, an event a callback kept) keeps a
  * few bytes alive instead of the stream with its headers and listeners.
  */
 export interface StreamSlot {

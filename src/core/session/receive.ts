@@ -454,7 +454,7 @@ export class Receiver implements FrameSink {
     session.emit({ type: 'ctrl-recv', frame });
     // Streams above last-good-stream-id were never processed by the peer
     // and never will be (draft 3 §2.6.6): the stream table closes ours.
-    for (const stream of [...session.streams.values()]) {
+    for (const stream of session.streams.values()) {
       if (stream.id > frame.lastGoodStreamId) session.step(stream, Input.RECV_GOAWAY, REFUSED_STREAM);
     }
   }

@@ -35,6 +35,8 @@ import { ReplyBacklog } from './reply-backlog.js';
 import { ResetBudget } from './reset-budget.js';
 import { Settings } from './settings.js';
 import { Stream } from './stream.js';
+import { StreamMap } from './stream-map.js';
+import type { ReadonlyStreamMap } from './stream-map.js';
 import { ACCEPT, CLOSED, Input, NONE, streamTable, transition } from './stream-table.js';
 import type { StreamState, StreamTable, Transition } from './stream-table.js';
 import { FlowControl } from './window.js';
@@ -50,7 +52,8 @@ export class SessionState {
   /** How many more of its streams the peer may reset before the session ends. */
   readonly peerResets: ResetBudget;
 
-  private readonly openStreams = new Map<number, Stream>();
+  /** Not a Map: one with a set and a delete per request churns the GC (stream-map.ts says how). */
+  private readonly openStreams = new StreamMap<Stream>();
   private outgoingStreams = 0;
   private incomingStreams = 0;
   /** The stream state machine for this version. */
@@ -121,7 +124,7 @@ export class SessionState {
   // ---- streams ----
 
   /** The open streams (half-closed included), by id. */
-  get streams(): ReadonlyMap<number, Stream> {
+  get streams(): ReadonlyStreamMap<Stream> {
     return this.openStreams;
   }
 
@@ -427,7 +430,7 @@ export class SessionState {
         this.emit({ type: 'ctrl-not-send', frame: item.frame, errorCode: ERR_EOF, streamUserData: item.streamUserData });
       }
     }
-    for (const stream of [...this.openStreams.values()]) this.closeStream(stream.id, CANCEL);
+    for (const stream of this.openStreams.values()) this.closeStream(stream.id, CANCEL);
   }
 
   /** True once a failing GOAWAY has gone out, or the transport is gone: the session is over. */

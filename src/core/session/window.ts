@@ -31,6 +31,7 @@ import type { VersionFacts } from '../version.js';
 import { INITIAL_WINDOW_SIZE, MAX_31BIT } from '../wire.js';
 import type { Settings } from './settings.js';
 import type { Stream } from './stream.js';
+import type { ReadonlyStreamMap } from './stream-map.js';
 import { SHUT_RD } from './stream-table.js';
 
 /**
@@ -238,7 +239,7 @@ export class FlowControl {
    * ignore the entry altogether, and return false so that it is not stored
    * (test: "INITIAL_WINDOW_SIZE of 2^31 or more is ignored").
    */
-  remoteInitialWindowSize(value: number, streams: ReadonlyMap<number, Stream>): boolean {
+  remoteInitialWindowSize(value: number, streams: ReadonlyStreamMap<Stream>): boolean {
     if (value > MAX_31BIT) return false;
     if (!this.facts.streamFlowControl) return true;
     const delta = value - this.session.settings.remote(SETTINGS_INITIAL_WINDOW_SIZE);
@@ -381,7 +382,7 @@ export class FlowControl {
    * "lowering INITIAL_WINDOW_SIZE acknowledges what already reached the new
    * threshold").
    */
-  localInitialWindowSize(value: number, streams: ReadonlyMap<number, Stream>): void {
+  localInitialWindowSize(value: number, streams: ReadonlyStreamMap<Stream>): void {
     if (value > this.streamRecvCeiling) {
       const delta = value - this.streamRecvCeiling;
       this.streamRecvCeiling = value;

@@ -1,7 +1,10 @@
 /**
  * A session's streams by id: an open-addressing hash table (linear
  * probing, deletion by backward shift, so no tombstones) whose arrays are
- * replaced only when it grows.
+ * replaced only when it grows. Walked in insertion order, as a Map is,
+ * through a list linking the slots, so that what the session does to every
+ * open stream (closing them all, resuming the DATA that waited for window)
+ * happens in the order a Map gave.
  *
  * Not a Map, because of how V8 keeps one: each Map.delete leaves a hole
  * in the Map's table, and once holes and entries fill it V8 copies the
@@ -19,11 +22,27 @@
 const MIN_CAPACITY = 16;
 /** Knuth's multiplicative hash constant (2^32 / golden ratio): spreads ids that step by 2. */
 const GOLDEN = 0x9e3779b1;
+/** No slot: the end of the insertion list. */
+const NIL = -1;
 
-export class StreamTable<T> {
+/** What a session's readers may ask of its streams. */
+export interface ReadonlyStreamMap<T> {
+  readonly size: number;
+  get(id: number): T | undefined;
+  has(id: number): boolean;
+  /** The values in insertion order, as an array of their own: the map may change while it is walked. */
+  values(): T[];
+}
+
+export class StreamMap<T> implements ReadonlyStreamMap<T> {
   /** Stream ids by slot; 0 marks an empty slot (no stream has id 0). */
   private ids: Int32Array;
   private slots: Array<T | undefined>;
+  /** The insertion list: each occupied slot's neighbours, NIL at the ends. */
+  private before: Int32Array;
+  private after: Int32Array;
+  private first = NIL;
+  private last = NIL;
   private mask: number;
   /** 32 - log2(capacity): the hash's top bits pick the slot. */
   private shift: number;
@@ -33,6 +52,8 @@ export class StreamTable<T> {
     const size = Math.max(MIN_CAPACITY, 2 ** Math.ceil(Math.log2(capacity)));
     this.ids = new Int32Array(size);
     this.slots = new Array<T | undefined>(size).fill(undefined);
+    this.before = new Int32Array(size);
+    this.after = new Int32Array(size);
     this.mask = size - 1;
     this.shift = 32 - Math.log2(size);
   }
@@ -55,7 +76,7 @@ export class StreamTable<T> {
     return this.slotOf(id) >= 0;
   }
 
-  /** Adds or replaces the stream with id `id` (a positive 31-bit integer). */
+  /** Adds the stream with id `id` (a positive 31-bit integer) last, or replaces it where it stands. */
   set(id: number, value: T): void {
     if (!(id > 0 && id <= 0x7fffffff && Number.isInteger(id))) throw new RangeError(`stream id out of range: ${id}`);
     const ids = this.ids;
@@ -69,6 +90,7 @@ export class StreamTable<T> {
     }
     ids[i] = id;
     this.slots[i] = value;
+    this.append(i);
     // At most half full: probes stay short.
     if (++this.count * 2 > ids.length) this.grow();
   }
@@ -79,6 +101,7 @@ export class StreamTable<T> {
     const ids = this.ids;
     const slots = this.slots;
     const mask = this.mask;
+    this.unlink(hole);
     // Backward shift: every entry after the hole, up to the next empty
     // slot, moves into it if the hole lies on its probe path.
     for (let j = (hole + 1) & mask; ids[j] !== 0; j = (j + 1) & mask) {
@@ -86,6 +109,7 @@ export class StreamTable<T> {
       if (((j - home) & mask) >= ((j - hole) & mask)) {
         ids[hole] = ids[j]!;
         slots[hole] = slots[j];
+        this.relink(j, hole);
         hole = j;
       }
     }
@@ -95,17 +119,17 @@ export class StreamTable<T> {
     return true;
   }
 
-  /** The streams, as an array of their own: the table may change while it is walked. */
   values(): T[] {
     const out: T[] = [];
-    const ids = this.ids;
-    for (let i = 0; i < ids.length; i++) if (ids[i] !== 0) out.push(this.slots[i]!);
+    for (let i = this.first; i !== NIL; i = this.after[i]!) out.push(this.slots[i]!);
     return out;
   }
 
   clear(): void {
     this.ids.fill(0);
     this.slots.fill(undefined);
+    this.first = NIL;
+    this.last = NIL;
     this.count = 0;
   }
 
@@ -123,22 +147,60 @@ export class StreamTable<T> {
     }
   }
 
+  /** Puts slot `i` at the end of the insertion list. */
+  private append(i: number): void {
+    this.before[i] = this.last;
+    this.after[i] = NIL;
+    if (this.last === NIL) this.first = i;
+    else this.after[this.last] = i;
+    this.last = i;
+  }
+
+  /** Takes slot `i` out of the insertion list. */
+  private unlink(i: number): void {
+    const prev = this.before[i]!;
+    const next = this.after[i]!;
+    if (prev === NIL) this.first = next;
+    else this.after[prev] = next;
+    if (next === NIL) this.last = prev;
+    else this.before[next] = prev;
+  }
+
+  /** The entry of slot `from` has moved to slot `to`: its place in the list moves with it. */
+  private relink(from: number, to: number): void {
+    const prev = this.before[from]!;
+    const next = this.after[from]!;
+    this.before[to] = prev;
+    this.after[to] = next;
+    if (prev === NIL) this.first = to;
+    else this.after[prev] = to;
+    if (next === NIL) this.last = to;
+    else this.before[next] = to;
+  }
+
   private grow(): void {
     const oldIds = this.ids;
     const oldSlots = this.slots;
+    const oldAfter = this.after;
     const size = oldIds.length * 2;
     this.ids = new Int32Array(size);
     this.slots = new Array<T | undefined>(size).fill(undefined);
+    this.before = new Int32Array(size);
+    this.after = new Int32Array(size);
     this.mask = size - 1;
     this.shift--;
     const ids = this.ids;
-    for (let k = 0; k < oldIds.length; k++) {
+    // Re-inserted in list order, so the new list keeps the old order.
+    let k = this.first;
+    this.first = NIL;
+    this.last = NIL;
+    for (; k !== NIL; k = oldAfter[k]!) {
       const id = oldIds[k]!;
-      if (id === 0) continue;
       let i = this.home(id);
       while (ids[i] !== 0) i = (i + 1) & this.mask;
       ids[i] = id;
       this.slots[i] = oldSlots[k];
+      this.append(i);
     }
     // The old array may already be in the old generation: it must not keep the streams.
     oldSlots.fill(undefined);

@@ -1,7 +1,7 @@
-/** The session's stream table: the same answers as a Map under any sequence of operations. */
+/** A session's streams by id: the same answers as a Map under any sequence of operations, in a Map's order. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { StreamTable } from '../../src/io/stream-table.js';
+import { StreamMap } from '../../src/core/session/stream-map.js';
 
 type Op = { kind: 'set' | 'delete' | 'get'; id: number };
 
@@ -9,15 +9,11 @@ type Op = { kind: 'set' | 'delete' | 'get'; id: number };
 const streamId = fc.oneof(fc.integer({ min: 1, max: 300 }), fc.constant(0x7fffffff), fc.integer({ min: 1, max: 0x7fffffff }));
 const op: fc.Arbitrary<Op> = fc.record({ kind: fc.constantFrom('set', 'delete', 'get'), id: streamId });
 
-function sorted(values: string[]): string[] {
-  return [...values].sort();
-}
-
-describe('StreamTable', () => {
-  it('answers get, has, delete, size and values as a Map does', () => {
+describe('StreamMap', () => {
+  it('answers get, has, delete, size and values as a Map does, values in insertion order', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 600 }), (ops) => {
-        const table = new StreamTable<string>();
+        const table = new StreamMap<string>();
         const model = new Map<number, string>();
         ops.forEach(({ kind, id }, step) => {
           if (kind === 'set') {
@@ -31,14 +27,14 @@ describe('StreamTable', () => {
           expect(table.size).toBe(model.size);
         });
         for (const id of model.keys()) expect(table.get(id)).toBe(model.get(id));
-        expect(sorted(table.values())).toEqual(sorted([...model.values()]));
+        expect(table.values()).toEqual([...model.values()]);
       }),
       { numRuns: 300 },
     );
   });
 
   it('keeps finding every stream while streams come and go far past its first capacity', () => {
-    const table = new StreamTable<number>();
+    const table = new StreamMap<number>();
     const open: number[] = [];
     for (let id = 1; id < 40_000; id += 2) {
       table.set(id, id);
@@ -52,10 +48,11 @@ describe('StreamTable', () => {
     }
     expect(table.size).toBe(open.length);
     for (const id of open) expect(table.get(id)).toBe(id);
+    expect(table.values()).toEqual(open);
   });
 
   it('finds nothing for id 0, which no stream has, and refuses to store it', () => {
-    const table = new StreamTable<string>();
+    const table = new StreamMap<string>();
     table.set(1, 'a');
     expect(table.get(0)).toBeUndefined();
     expect(table.has(0)).toBe(false);
@@ -66,7 +63,7 @@ describe('StreamTable', () => {
   });
 
   it('clear() empties it, and values() is a copy the caller may walk while deleting', () => {
-    const table = new StreamTable<number>();
+    const table = new StreamMap<number>();
     for (let id = 1; id <= 50; id++) table.set(id, id);
     const values = table.values();
     for (const id of values) table.delete(id);
