@@ -589,11 +589,7 @@ export class SessionMachine {
       slot: 0,
       nv: prepared.nv,
     };
-    state.addControl(frame, {
-      dataSource: data,
-      streamUserData: streamUserData ?? null,
-      block: prepared,
-    });
+    state.addHeaderFrame(frame, prepared, data, streamUserData ?? null);
   }
 
   private submitReplyLike(
@@ -613,7 +609,7 @@ export class SessionMachine {
       streamId,
       nv: prepared.nv,
     };
-    this.state.addControl(frame, { dataSource: data, block: prepared });
+    this.state.addHeaderFrame(frame, prepared, data, null);
   }
 }
 

@@ -23,7 +23,8 @@ import {
   SYN_STREAM,
   WINDOW_UPDATE,
 } from '../constants.js';
-import type { ControlFrameRecord } from '../frame/types.js';
+import type { ControlFrameRecord, HeaderFrameRecord } from '../frame/types.js';
+import type { PreparedHeaderBlock } from '../header-codec.js';
 import type { VersionFacts } from '../version.js';
 import type { ResolvedConfig } from './config.js';
 import type { SessionEvent, SessionEventSink } from './events.js';
@@ -209,25 +210,44 @@ export class SessionState {
 
   // ---- the outbound queue ----
 
-  /** Queues a control frame with spdylay's priority for its type. */
-  addControl(
+  /**
+   * Queues a control frame with spdylay's priority for its type; `reply`
+   * when it answers the peer (counted against maxQueuedReplies).
+   */
+  addControl(frame: ControlFrameRecord, reply = false): void {
+    this.queueControl(frame, null, null, null, reply);
+  }
+
+  /**
+   * Queues a header frame with the block the codec prepared for it, the
+   * body to send once it is out (SYN_STREAM, SYN_REPLY), and a
+   * SYN_STREAM's stream user data.
+   */
+  addHeaderFrame(frame: HeaderFrameRecord, block: PreparedHeaderBlock, dataSource: DataSource | null, streamUserData: unknown): void {
+    this.queueControl(frame, dataSource, streamUserData, block, false);
+  }
+
+  // Positional rather than an options object: one object fewer per frame.
+  private queueControl(
     frame: ControlFrameRecord,
-    extra?: Partial<Pick<OutboundCtrlItem, 'dataSource' | 'streamUserData' | 'block' | 'reply'>>,
-  ): OutboundCtrlItem {
+    dataSource: DataSource | null,
+    streamUserData: unknown,
+    block: PreparedHeaderBlock | null,
+    reply: boolean,
+  ): void {
     const item: OutboundCtrlItem = {
       kind: ITEM_CTRL,
       pri: this.controlPriority(frame),
       seq: this.nextSeq++,
       frame,
-      dataSource: extra?.dataSource ?? null,
-      streamUserData: extra?.streamUserData ?? null,
-      block: extra?.block ?? null,
-      reply: extra?.reply ?? false,
+      dataSource,
+      streamUserData,
+      block,
+      reply,
     };
     if (frame.type === SYN_STREAM) this.ids.synStreamQueued();
-    if (item.reply) this.replies.added();
+    if (reply) this.replies.added();
     this.queue.push(item);
-    return item;
   }
 
   addData(streamId: number, flags: number, source: DataSource): void {
@@ -250,7 +270,7 @@ export class SessionState {
   addRstStream(streamId: number, statusCode: number, reply = false): void {
     const stream = this.openStreams.get(streamId);
     if (stream !== undefined) this.step(stream, Input.QUEUE_RST_STREAM);
-    this.addControl({ type: RST_STREAM, version: this.facts.wireVersion, flags: 0, length: 0, streamId, statusCode }, { reply });
+    this.addControl({ type: RST_STREAM, version: this.facts.wireVersion, flags: 0, length: 0, streamId, statusCode }, reply);
   }
 
   /** RST_STREAM in answer to a frame of the peer's: counted against maxQueuedReplies. */
@@ -264,7 +284,7 @@ export class SessionState {
 
   /** The echo of the peer's PING: counted against maxQueuedReplies. */
   replyPing(uniqueId: number): void {
-    this.addControl({ type: PING, version: this.facts.wireVersion, flags: 0, length: 0, uniqueId }, { reply: true });
+    this.addControl({ type: PING, version: this.facts.wireVersion, flags: 0, length: 0, uniqueId }, true);
   }
 
   /**
@@ -297,7 +317,7 @@ export class SessionState {
         streamId,
         deltaWindowSize,
       },
-      { reply },
+      reply,
     );
   }
 
