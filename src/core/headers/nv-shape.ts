@@ -12,11 +12,10 @@
  * names always puts the same pairs in the same places, so the result is
  * sortNv's, exactly.
  *
- * A shape also keeps, per length-field size, the name parts of the block's
- * one-string text (nv-pack.ts packText): placeholder + name + placeholder
- * for each position, so the text of a list of that shape is built with one
- * concatenation per value instead of four per pair, and has half as many
- * pieces for packing to flatten.
+ * A shape also keeps, per length-field size, what builds the block's
+ * one-string text (nv-pack.ts packText) for a list of that shape
+ * (shape-text.ts): the name parts, and the text around the values that
+ * change from list to list.
  *
  * Shared by every session in the thread, as the answers depend on the
  * names alone. Direct-mapped on the list's length: a miss replaces the
@@ -26,7 +25,8 @@
  */
 import type { NameValue } from '../header-codec.js';
 import { compareNames, lowerCaseName } from './nv.js';
-import { namePart, PLACEHOLDER_2, PLACEHOLDER_4, TEXT_MAX_CHARS } from './nv-pack.js';
+import { PLACEHOLDER_2, PLACEHOLDER_4 } from './nv-pack.js';
+import { ShapeText } from './shape-text.js';
 
 const SLOTS = 8;
 const MAX_NAMES = 64;
@@ -41,9 +41,9 @@ export interface NvShape {
   readonly source: readonly number[];
   /** No lower-cased name repeats: joinNv leaves the sorted list as it is. */
   readonly unique: boolean;
-  /** packText name parts for 2- and 4-byte length fields, built on first use. */
-  parts2: string[] | null;
-  parts4: string[] | null;
+  /** The text's parts for 2- and 4-byte length fields, made on first use. */
+  text2: ShapeText | null;
+  text4: ShapeText | null;
 }
 
 const shapes: (NvShape | undefined)[] = new Array<NvShape | undefined>(SLOTS);
@@ -100,7 +100,7 @@ export function rememberShape(nv: readonly (readonly [string, string])[]): NvSha
   const lower = source.map((i) => lowered[i]!);
   let unique = true;
   for (let k = 1; k < n; k++) if (lower[k] === lower[k - 1]) unique = false;
-  const shape: NvShape = { names, lower, source, unique, parts2: null, parts4: null };
+  const shape: NvShape = { names, lower, source, unique, text2: null, text4: null };
   shapes[n & (SLOTS - 1)] = shape;
   return shape;
 }
@@ -108,21 +108,9 @@ export function rememberShape(nv: readonly (readonly [string, string])[]): NvSha
 /**
  * packText for sortByShape's result `sorted`, when the shape is unique (so
  * `sorted` is also the wire list): the same string, built from the kept
- * name parts. null for a block too long for the one-string path.
+ * parts (shape-text.ts). null for a block too long for the one-string path.
  */
 export function shapeText(shape: NvShape, sorted: readonly NameValue[], lengthSize: 2 | 4): string | null {
-  const wide = lengthSize === 4;
-  let parts = wide ? shape.parts4 : shape.parts2;
-  if (parts === null) {
-    parts = shape.lower.map((name) => namePart(name, wide));
-    if (wide) shape.parts4 = parts;
-    else shape.parts2 = parts;
-  }
-  const n = sorted.length;
-  let chars = lengthSize;
-  for (let k = 0; k < n; k++) chars += parts[k]!.length + sorted[k]![1].length;
-  if (chars > TEXT_MAX_CHARS) return null;
-  let text = wide ? PLACEHOLDER_4 : PLACEHOLDER_2;
-  for (let k = 0; k < n; k++) text = text + parts[k]! + sorted[k]![1];
-  return text;
+  if (lengthSize === 4) return (shape.text4 ??= new ShapeText(shape.lower, true)).text(sorted, PLACEHOLDER_4);
+  return (shape.text2 ??= new ShapeText(shape.lower, false)).text(sorted, PLACEHOLDER_2);
 }

@@ -48,6 +48,42 @@ describe('prepareNv with kept shapes', () => {
     );
   });
 
+  it('a long run of lists of one shape, values kept, rebuilt equal, or changed, prepares each as the plain path', () => {
+    // The kept text runs (shape-text.ts) serve a list whose unchanging values
+    // equal the last list's; every other list rebuilds them. Fresh strings of
+    // equal content, values that change only now and then, and texts too long
+    // to keep runs for all take their turn.
+    const names = fc.uniqueArray(fc.constantFrom('a', 'b', 'Cookie', 'x-id', 'user-agent', 'z', ':path', 'date'), {
+      minLength: 1,
+      maxLength: 8,
+    });
+    const step = fc.array(fc.constantFrom('same', 'fresh', 'other', 'long', 'empty'), { minLength: 8, maxLength: 8 });
+    fc.assert(
+      fc.property(names, fc.array(step, { minLength: 2, maxLength: 30 }), fc.constantFrom(...VERSIONS), (keys, steps, version) => {
+        let values = keys.map((_, i) => `value-${i}`);
+        for (const [n, kinds] of steps.entries()) {
+          values = values.map((value, i) => {
+            switch (kinds[i]) {
+              case 'fresh':
+                return [...value].join(''); // equal content, another string
+              case 'other':
+                return `${value.slice(0, 20)}/${n}`;
+              case 'long':
+                return 'L'.repeat(3000 + n);
+              case 'empty':
+                return '';
+              default:
+                return value;
+            }
+          });
+          const nv = keys.map((key, i) => [key, values[i]!] as [string, string]);
+          expect(prepareNv(nv, versionFacts(version)!)).toEqual(plain(nv, version));
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it('lists of the same length and different names, alternating, each prepare as the plain path', () => {
     const a: Array<[string, string]> = [['b', '1'], ['A', '2'], ['c', '3']];
     const b: Array<[string, string]> = [['c', '1'], ['b', '2'], ['a', '3']];
