@@ -27,7 +27,7 @@ const RUNS_MAX_CHARS = 8 * 1024;
 export class ShapeText {
   /** Position k of the sorted list: placeholder + name + placeholder, what stands before its value. */
   private readonly parts: readonly string[];
-  /** The values of the last list built from runs, by position (null: no runs kept). */
+  /** The values the runs were built from, by position ('' where it changes, so no old value is held); null: none yet. */
   private values: string[] | null = null;
   /** Whether each position's value has changed between lists: those are pieces of their own. */
   private changing: boolean[] | null = null;
@@ -82,12 +82,13 @@ export class ShapeText {
     let run = placeholder;
     for (let k = 0; k < n; k++) {
       const value = sorted[k]![1];
-      values[k] = value;
-      if (last !== null && value !== last[k]) changing[k] = true;
+      if (last !== null && !changing[k] && value !== last[k]) changing[k] = true;
       if (changing[k]) {
+        values[k] = '';
         runs.push(flat(run + parts[k]!));
         run = '';
       } else {
+        values[k] = value;
         run = run + parts[k]! + value;
       }
     }
