@@ -56,6 +56,7 @@ function main() {
       `server ${result.serverCpu.toFixed(1)} µs (system ${result.serverSystemCpu.toFixed(1)}), ` +
       `client ${result.clientCpu.toFixed(1)} µs (system ${result.clientSystemCpu.toFixed(1)}) of CPU per unit; profiles in ${out}`,
   );
+  if (alloc) console.log('(the allocation sampling costs CPU of its own: the CPU figures above are not a measurement)');
   for (const side of ['server', 'client']) {
     if (alloc) {
       const profile = JSON.parse(readFileSync(join(out, `${side}.heapprofile`), 'utf8'));
