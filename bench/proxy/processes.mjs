@@ -86,6 +86,14 @@ export function cpuSeconds(pid) {
   return ticks / clockTicks;
 }
 
+/** Seconds of user and of system CPU process `pid` (alone, not its children) has used; null when it is gone. */
+export function cpuSplit(pid) {
+  const fields = statFields(pid);
+  if (fields === null) return null;
+  clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return { user: Number(fields[11]) / clockTicks, system: Number(fields[12]) / clockTicks };
+}
+
 /** A port free on 127.0.0.1 just now (for a server that cannot pick its own). */
 export function freePort() {
   return new Promise((resolve, reject) => {
