@@ -9,10 +9,21 @@
 //                "direct (h2load)" as its baseline; skipped, with a note,
 //                when nghttpx or h2load is not installed
 //
-// Each measurement: a warm-up load, then the measured load; the proxy's CPU
-// time (user + system, /proc) over the measured load alone, per request.
-// Added latency is the proxy's p50/p99 minus the same run's baseline. The
-// variants take turns going first, run by run; medians over the runs.
+// and the two halves of spdyproxy's floor, each without the other:
+//
+//   floor: undici    undici's dispatch() alone as the proxy's backend
+//                    client (undici-floor.mjs), its own process's CPU
+//   floor: SPDY      our SPDY server alone answering the same reply
+//                    (spdy-server-floor.mjs), driven as spdyproxy is
+//
+// Each measurement: a warm-up load split over two connections (so the JIT
+// has seen a connection open and close before the clock starts: the first
+// new connection after a single one otherwise sends V8 re-optimising, a
+// one-off a long-running proxy has long paid), then the measured load on a
+// connection of its own; the proxy's CPU time (user + system, /proc) over
+// the measured load alone, per request. Added latency is the proxy's
+// p50/p99 minus the same run's baseline. The variants take turns going
+// first, run by run; medians over the runs.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -28,6 +39,8 @@ const PORT_LINE = /^port (\d+)$/m;
 
 const FULL = { requests: 30_000, warmUp: 5_000, concurrency: 32 };
 const QUICK = { requests: 300, warmUp: 100, concurrency: 8 };
+/** The warm-up is split over this many loads, each on a connection of its own. */
+const WARM_UP_LOADS = 2;
 const LOAD_TIMEOUT_MS = 5 * 60 * 1000;
 
 /** One load of `requests` from our generator (`spdy` or `h1`) at `url`. */
@@ -66,14 +79,24 @@ async function h2load(url, requests, concurrency, h1) {
   }
 }
 
-/** Runs `load` twice (warm-up, then measured) and the proxy process's CPU over the second. */
+/** Runs `load` to warm up (WARM_UP_LOADS times), then measured, and the proxy process's CPU over the measured one. */
 async function measured(load, size, proxyPid) {
-  await load(size.warmUp);
+  for (let i = 0; i < WARM_UP_LOADS; i++) await load(Math.ceil(size.warmUp / WARM_UP_LOADS));
   const before = proxyPid === null ? null : cpuSeconds(proxyPid);
   const result = await load(size.requests);
   const after = proxyPid === null ? null : cpuSeconds(proxyPid);
   const cpuUsPerReq = before === null || after === null ? null : ((after - before) * 1e6) / size.requests;
   return { ...result, cpuUsPerReq };
+}
+
+/** undici alone as spdyproxy's backend client: its own process's CPU per request (no latency: it is not a proxy). */
+async function undiciFloor(backendUrl, size) {
+  const args = [here('./undici-floor.mjs'), backendUrl, String(size.warmUp), String(size.requests), String(size.concurrency)];
+  const child = await runProcess(process.execPath, args, LOAD_TIMEOUT_MS);
+  if (child.status !== 0) throw new Error(`undici-floor failed (${child.status ?? child.signal}): ${child.stderr}`);
+  const result = JSON.parse(child.stdout.trim().split('\n').at(-1));
+  if (result.errors > 0) throw new Error(`undici-floor: ${result.errors} requests failed, the first with: ${result.firstError}`);
+  return { reqPerS: size.requests / result.seconds, p50Ms: null, p99Ms: null, cpuUsPerReq: result.cpuUsPerReq };
 }
 
 /** The variants: each starts its proxy (if any), measures, and stops it. */
@@ -108,6 +131,25 @@ function variants(backendPort, withNghttpx) {
           return await measured((n) => jsLoad('h1', `http://127.0.0.1:${proxy.port}`, n, size.concurrency), size, proxy.child.pid);
         } finally {
           await stopServer(proxy);
+        }
+      },
+    },
+    {
+      name: 'floor: undici',
+      path: "undici's dispatch() alone → backend (as spdyproxy's backend client)",
+      baseline: null,
+      run: async (size) => undiciFloor(backendUrl, size),
+    },
+    {
+      name: 'floor: SPDY',
+      path: 'SPDY/3.1 → our SPDY server alone (same reply, no backend)',
+      baseline: null,
+      run: async (size) => {
+        const server = await startServer(process.execPath, [here('./spdy-server-floor.mjs')], PORT_LINE);
+        try {
+          return await measured((n) => jsLoad('spdy', `http://127.0.0.1:${server.port}`, n, size.concurrency), size, server.child.pid);
+        } finally {
+          await stopServer(server);
         }
       },
     },
@@ -165,7 +207,8 @@ export async function runProxyBench({ quick, runs, log = (line) => process.stder
         const result = await variant.run(size);
         perRun.set(variant.name, result);
         const cpu = result.cpuUsPerReq === null ? '' : `, ${result.cpuUsPerReq.toFixed(1)} µs CPU/req`;
-        log(`[proxy run ${run + 1}/${runs}] ${variant.name}: ${Math.round(result.reqPerS).toLocaleString('en-US')} req/s, p50 ${result.p50Ms.toFixed(2)} ms${cpu} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+        const p50 = result.p50Ms === null ? '' : `, p50 ${result.p50Ms.toFixed(2)} ms`;
+        log(`[proxy run ${run + 1}/${runs}] ${variant.name}: ${Math.round(result.reqPerS).toLocaleString('en-US')} req/s${p50}${cpu} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
       }
       for (const variant of list) {
         const result = perRun.get(variant.name);
@@ -173,8 +216,8 @@ export async function runProxyBench({ quick, runs, log = (line) => process.stder
         const entry = samples.get(variant.name) ?? { variant, runs: [] };
         entry.runs.push({
           ...result,
-          addedP50Ms: base === null ? null : result.p50Ms - base.p50Ms,
-          addedP99Ms: base === null ? null : result.p99Ms - base.p99Ms,
+          addedP50Ms: base === undefined || base === null ? null : result.p50Ms - base.p50Ms,
+          addedP99Ms: base === undefined || base === null ? null : result.p99Ms - base.p99Ms,
         });
         samples.set(variant.name, entry);
       }
@@ -198,6 +241,13 @@ export async function runProxyBench({ quick, runs, log = (line) => process.stder
     };
   });
   const ours = rows.find((row) => row.variant === 'spdyproxy')?.cpuUsPerReq;
+  const perRun = (name) => samples.get(name)?.runs.map((r) => (typeof r.cpuUsPerReq === 'number' ? r.cpuUsPerReq.toFixed(1) : '—')).join(', ');
+  notes.push(`CPU µs/req per run: ${[...samples.keys()].filter((name) => !name.startsWith('direct')).map((name) => `${name} ${perRun(name)}`).join('; ')}`);
+  const undici = rows.find((row) => row.variant === 'floor: undici')?.cpuUsPerReq;
+  const spdy = rows.find((row) => row.variant === 'floor: SPDY')?.cpuUsPerReq;
+  if (typeof undici === 'number' && typeof spdy === 'number') {
+    notes.push(`spdyproxy's floor (undici alone + our SPDY server alone): ${(undici + spdy).toFixed(1)} µs/req` + (typeof ours === 'number' ? `; spdyproxy / floor: ${(ours / (undici + spdy)).toFixed(2)}` : ''));
+  }
   for (const other of ['nghttpx', 'http-proxy']) {
     const theirs = rows.find((row) => row.variant === other)?.cpuUsPerReq;
     if (typeof ours === 'number' && typeof theirs === 'number' && theirs > 0) {
@@ -212,7 +262,7 @@ const fixed = (v, digits) => (typeof v === 'number' ? v.toFixed(digits) : '—')
 /** The proxy workload's Markdown table. */
 export function formatProxyTable(rows, size) {
   const lines = [
-    `P: ${size.requests.toLocaleString('en-US')} small GETs, ${size.concurrency} in flight, after ${size.warmUp.toLocaleString('en-US')} to warm up; medians of the runs.`,
+    `P: ${size.requests.toLocaleString('en-US')} small GETs, ${size.concurrency} in flight, after ${size.warmUp.toLocaleString('en-US')} to warm up (on ${WARM_UP_LOADS} connections); medians of the runs.`,
     '',
     '| P | path | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | proxy CPU µs/req |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
