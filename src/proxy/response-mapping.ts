@@ -28,12 +28,19 @@ export function forwardedResponseHeaders(raw: readonly Buffer[], viaName: string
     headers.push([name, value]);
   }
   const dropped = connection === null ? null : connectionTokens(connection);
-  const kept = dropped === null ? headers : headers.filter(([name]) => !dropped.has(name));
+  // Usually Connection says keep-alive, a name dropped already: nothing more to drop.
+  const kept = dropped === null || onlyHopByHop(dropped) ? headers : headers.filter(([name]) => !dropped.has(name));
   if (viaName !== null) {
     // undici speaks HTTP/1.1 to the backend and does not report the version of its reply.
     kept.push(['via', [...(via ?? []), `1.1 ${viaName}`].join(', ')]);
   }
   return kept;
+}
+
+/** True when every name in `tokens` is hop-by-hop, so dropped already. */
+function onlyHopByHop(tokens: ReadonlySet<string>): boolean {
+  for (const token of tokens) if (!HOP_BY_HOP.has(token)) return false;
+  return true;
 }
 
 /** SPDY's `:status`: the backend's code and reason phrase, or the standard phrase when it sent none. */
@@ -46,11 +53,12 @@ export function spdyStatus(statusCode: number, statusText: string): string {
  * a backend that sends `Host` in a response gets it dropped rather than the
  * whole reply refused.
  */
-export function spdyResponseNv(statusCode: number, statusText: string, headers: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
+export function spdyResponseNv(statusCode: number, statusText: string, headers: ReadonlyArray<[string, string]>): Array<[string, string]> {
   const nv: Array<[string, string]> = [
     [':status', spdyStatus(statusCode, statusText)],
     [':version', 'HTTP/1.1'],
   ];
-  for (const pair of headers) if (pair[0] !== 'host') nv.push([pair[0], pair[1]]);
+  // The pairs themselves, not copies: they are forwardedResponseHeaders' own.
+  for (const pair of headers) if (pair[0] !== 'host') nv.push(pair);
   return nv;
 }

@@ -5,8 +5,9 @@
  * INTERNAL_ERROR. A client that goes away stops the backend request, and
  * close() drains: requests in flight finish, new ones are refused.
  */
+import { once } from 'node:events';
 import * as http from 'node:http';
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, request } from '../../src/index.js';
 import type { ClientSession, SpdyError } from '../../src/index.js';
@@ -80,6 +81,27 @@ describe('backend failures', () => {
     expect(error.code).toBe('ERR_SPDY_STREAM_RESET');
     expect(error.statusName).toBe('INTERNAL_ERROR');
     expect(received).toBe(30_000);
+  });
+
+  it('a backend that sends its headers, part of its body and its end in one write: the reply, then RST_STREAM INTERNAL_ERROR', async () => {
+    // A raw backend, so the reply, the short body and the close reach the proxy together.
+    const raw = net.createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789'));
+    });
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    try {
+      proxy = await startProxy(TLS, [(raw.address() as net.AddressInfo).port]);
+      session = connect(proxy.url, proxy.connectOptions);
+      const stream = session.request({ ':path': '/short' });
+      stream.resume();
+      const error = await within(new Promise<SpdyError>((resolve) => stream.once('error', resolve)), 10_000, 'reset');
+      expect(stream.statusCode).toBe(200);
+      expect(error.code).toBe('ERR_SPDY_STREAM_RESET');
+      expect(error.statusName).toBe('INTERNAL_ERROR');
+    } finally {
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
   });
 
   it('a backend whose body stalls past the read timeout: RST_STREAM INTERNAL_ERROR', async () => {

@@ -122,6 +122,14 @@ describe('response mapping', () => {
     expect(forwardedResponseHeaders(raw('Via', '1.0 origin'), null)).toEqual([['via', '1.0 origin']]);
   });
 
+  it('a Connection that names only hop-by-hop headers drops those and keeps the rest', () => {
+    const headers = forwardedResponseHeaders(raw('Connection', 'Keep-Alive, TE', 'Keep-Alive', 'timeout=5', 'X-A', 'a', 'Date', 'd'), null);
+    expect(headers).toEqual([
+      ['x-a', 'a'],
+      ['date', 'd'],
+    ]);
+  });
+
   it('gives :status the backend reason phrase, or the standard one, and :version HTTP/1.1; Host never goes into a reply', () => {
     expect(spdyResponseNv(200, 'Fine', [['host', 'x'], ['a', 'b']])).toEqual([[':status', '200 Fine'], [':version', 'HTTP/1.1'], ['a', 'b']]);
     expect(spdyResponseNv(404, '', [])[0]).toEqual([':status', '404 Not Found']);
