@@ -39,13 +39,14 @@ function bucketOf(frames) {
   if (/OptimizingCompileDispatcher|Compiler::Compile|Runtime_CompileOptimized|Maglev/.test(stack)) return 'V8 compiler';
   if (/Heap::|Scavenge|MarkCompact|ConcurrentMarking|MinorMS/.test(stack)) return 'GC';
   const js = frames.filter((frame) => frame.includes('JS:'));
-  if (/__GI___libc_write|\bwritev\+/.test(stack)) {
+  // The kernel's frames say which system call (libc's own frame is not always in the chain).
+  if (/\b(ksys_write|do_writev|vfs_writev?|sock_write_iter|tcp_sendmsg)\+|(__GI___libc_write|writev)\+/.test(stack)) {
     const who = js.some((f) => f.includes('/undici/')) ? 'undici' : js.some((f) => f.includes('/dist/io/driver.js')) ? 'our driver' : 'other';
     return `write syscalls (${who})`;
   }
   const user = frames.filter((frame) => !frame.includes('[kernel'));
-  if (user.length > 0 && /^read\+/.test(user[0])) return 'read syscalls';
-  if (user.length > 0 && /^epoll_pwait\+/.test(user[0])) return 'epoll';
+  if (/\b(ksys_read|vfs_read|sock_read_iter|tcp_recvmsg)\+/.test(stack) || (user.length > 0 && /^read\+/.test(user[0]))) return 'read syscalls';
+  if (/\bdo_epoll_wait\+/.test(stack) || (user.length > 0 && /^epoll_pwait\+/.test(user[0]))) return 'epoll';
   const inner = js[0];
   if (inner === undefined) return /wasm/.test(stack) ? 'undici: llhttp (wasm)' : 'native other (libuv, Node C++, malloc)';
   if (inner.includes('wasm')) return 'undici: llhttp (wasm)';

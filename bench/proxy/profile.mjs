@@ -11,14 +11,15 @@
 //   is charged for the wait, and the kernel's and the compiler threads'
 //   work is not seen.
 // - with --perf, Linux perf (out: perf.data): CPU time only, every thread,
-//   the kernel included, in the buckets of perf-summary.mjs. Needs `perf`
-//   and the permission to record another process.
+//   the kernel included, in the buckets of perf-summary.mjs; `perf script`'s
+//   text of it (JIT frames named) in out.txt. Needs `perf` and the
+//   permission to record another process.
 //
 // Either profiler costs some CPU of its own: the per-request figure here
 // runs above P's.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selfTimes, selfTimesByScript } from '../self-times.mjs';
@@ -80,6 +81,8 @@ function perfRecord(pid, out) {
 function printPerf(out, requests, cpuUsPerReq) {
   const script = spawnSync('perf', ['script', '-i', out], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (script.status !== 0) throw new Error(`perf script failed: ${script.stderr}`);
+  // The samples with their JIT frames named: the symbol map perf needs for that goes with the proxy.
+  writeFileSync(`${out}.txt`, script.stdout);
   const { samples, rows } = perfBuckets(script.stdout);
   console.log(`\nCPU by bucket (${samples} samples; µs per request as shares of the measured ${cpuUsPerReq.toFixed(1)})`);
   for (const [bucket, count] of rows) {
