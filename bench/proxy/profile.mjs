@@ -102,7 +102,8 @@ async function main() {
     const proxyArgs = ['-b', `127.0.0.1,${backend.port}`, '-f', '127.0.0.1,0', '--frontend-spdy-no-tls', '--frontend-spdy-proto', 'spdy/3.1'];
     proxy = await startServer(
       process.execPath,
-      withPerf ? ['--perf-basic-prof', SPDYPROXY, ...proxyArgs] : [here('./profiled-proxy.mjs'), ...proxyArgs],
+      // --logfile: the perf map is all we want of V8's logging, not an isolate log in the current directory.
+      withPerf ? ['--perf-basic-prof', '--logfile=/dev/null', SPDYPROXY, ...proxyArgs] : [here('./profiled-proxy.mjs'), ...proxyArgs],
       /^listening on 127\.0\.0\.1:(\d+)$/m,
     );
     const url = `http://127.0.0.1:${proxy.port}`;
